@@ -1,0 +1,191 @@
+//! One run: open the target, resolve the policy, take the snapshot, run every rule, apply exemptions
+//! and attestations, and build the report. Nothing here prints.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostics;
+use crate::finding::{Finding, Outcome, PolicyInfo, Report, RuleResult, Status, Suppression, Target};
+use crate::policy::{self, ActiveRule, Plan, Registry, Request, Scope};
+use crate::repo::{self, Mode, OpenError, Snapshot};
+
+/// Why a run could not be done (exit code 2).
+#[derive(Debug)]
+pub enum RunError {
+    Input(Diagnostics),
+    Open(OpenError),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Input(d) => write!(f, "{d}"),
+            RunError::Open(e) => write!(f, "error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<Diagnostics> for RunError {
+    fn from(d: Diagnostics) -> Self {
+        RunError::Input(d)
+    }
+}
+
+impl From<OpenError> for RunError {
+    fn from(e: OpenError) -> Self {
+        RunError::Open(e)
+    }
+}
+
+/// Which config file to use.
+#[derive(Clone, Debug, Default)]
+pub enum ConfigChoice {
+    /// `.openready.toml` at the repository root, if there is one.
+    #[default]
+    Discover,
+    File(PathBuf),
+    None,
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub path: PathBuf,
+    pub mode: Mode,
+    pub config: ConfigChoice,
+    pub request: Request,
+}
+
+impl Options {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Options { path: path.into(), mode: Mode::Head, config: ConfigChoice::Discover, request: Request::default() }
+    }
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+    repo::Target::read_rule_dir(dir).map_err(|e| e.0)
+}
+
+/// Resolve the policy without opening a repository (for `rules` and `explain`).
+pub fn resolve_policy(path: Option<&Path>, config: &ConfigChoice, request: &Request) -> Result<(Registry, Plan), RunError> {
+    let text = match (config, path) {
+        (ConfigChoice::None, _) => None,
+        (ConfigChoice::File(p), _) => Some(read_config(p)?),
+        (ConfigChoice::Discover, Some(p)) => {
+            let file = p.join(repo::CONFIG_FILE);
+            if file.is_file() {
+                Some(read_config(&file)?)
+            } else {
+                None
+            }
+        }
+        (ConfigChoice::Discover, None) => None,
+    };
+    Ok(policy::resolve(request, text, &read_dir)?)
+}
+
+fn read_config(p: &Path) -> Result<(PathBuf, String), RunError> {
+    std::fs::read_to_string(p)
+        .map(|t| (p.to_path_buf(), t))
+        .map_err(|e| RunError::Open(OpenError(format!("cannot read config {}: {e}", p.display()))))
+}
+
+/// Check one target.
+pub fn check(opts: &Options) -> Result<Report, RunError> {
+    let target = repo::open(&opts.path, opts.mode)?;
+    let config = match &opts.config {
+        ConfigChoice::Discover => target.config_file()?,
+        ConfigChoice::File(p) => Some(read_config(p)?),
+        ConfigChoice::None => None,
+    };
+    let (_registry, plan) = policy::resolve(&opts.request, config, &read_dir)?;
+    let snap = target.snapshot(&plan.exclude)?;
+    Ok(evaluate(&plan, &snap, &opts.path))
+}
+
+/// Run a resolved plan on a snapshot.
+pub fn evaluate(plan: &Plan, snap: &Snapshot, shown_path: &Path) -> Report {
+    let results: Vec<RuleResult> = plan.rules.iter().map(|r| run_rule(plan, r, snap)).collect();
+    let target = Target {
+        path: shown_path.display().to_string(),
+        scope: snap.scope.as_str().to_string(),
+        commit: snap.commit.clone(),
+        note: snap.note.clone(),
+    };
+    let policy = PolicyInfo { name: plan.policy_name.clone(), title: plan.policy_title.clone(), config: plan.config_path.clone() };
+    Report::new(target, policy, plan.fail_on, results)
+}
+
+fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
+    let rule = &active.rule;
+    let applies = rule.scope.iter().any(|s| matches!(s, Scope::Tree | Scope::Repository));
+    let outcome = if !applies {
+        Outcome::not_applicable("runs only when history is scanned")
+    } else {
+        match catch_unwind(AssertUnwindSafe(|| active.check.run(snap))) {
+            Ok(o) => o,
+            Err(p) => {
+                let what = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown".into());
+                Outcome::error(format!("internal error in check `{}`: {what} (please report it)", rule.kind()))
+            }
+        }
+    };
+    let mut result = RuleResult {
+        id: rule.id.clone(),
+        title: rule.title.clone(),
+        level: active.level,
+        status: outcome.status,
+        message: outcome.message,
+        fix: rule.fix.clone(),
+        findings: outcome.findings,
+        suppressed: 0,
+        attestation: None,
+        details: outcome.details,
+    };
+    if result.status == Status::Manual {
+        if let Some(a) = plan.attestations.get(&rule.id) {
+            result.status = Status::Pass;
+            result.message = format!("attested by {} on {}", a.by, a.date);
+            result.attestation = Some(a.clone());
+        }
+    }
+    if result.status == Status::Fail {
+        apply_exemptions(plan, &mut result);
+    }
+    result
+}
+
+fn apply_exemptions(plan: &Plan, result: &mut RuleResult) {
+    let exemptions: Vec<_> = plan.exemptions.iter().filter(|e| e.covers_rule(&result.id)).collect();
+    if exemptions.is_empty() {
+        return;
+    }
+    if result.findings.is_empty() {
+        // a failure about the repository as a whole: only a whole-rule exemption covers it
+        if let Some(e) = exemptions.iter().find(|e| e.paths.is_empty()) {
+            let mut f = Finding::general(result.message.clone());
+            f.suppressed = Some(Suppression { kind: "exemption".into(), reason: e.reason.clone() });
+            result.findings.push(f);
+        }
+    } else {
+        for f in &mut result.findings {
+            if let Some(e) = exemptions.iter().find(|e| e.covers_path(f.path.as_deref())) {
+                f.suppressed = Some(Suppression { kind: "exemption".into(), reason: e.reason.clone() });
+            }
+        }
+    }
+    result.suppressed = result.findings.iter().filter(|f| f.suppressed.is_some()).count();
+    if result.suppressed > 0 && result.active_findings().next().is_none() {
+        result.status = Status::Pass;
+        result.message = format!(
+            "{} (exempted: {})",
+            result.message,
+            result.findings.iter().find_map(|f| f.suppressed.as_ref().map(|s| s.reason.clone())).unwrap_or_default()
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! openready: is this repository ready to be opened?
+//!
+//! A library and a command-line tool that check a local git repository against a declarative
+//! open-source policy (by default the NHS one) and report what passes and fails. The flow is
+//! `repo` (a snapshot of what would be published) → `policy` (rules as data, validated) → `checks`
+//! (one pure function per check kind) → `finding::Report` → `report` (renderers).
+
+pub mod checks;
+pub mod cli;
+pub mod diag;
+pub mod engine;
+pub mod finding;
+pub mod policy;
+pub mod report;
+pub mod repo;
+
+pub use engine::{check, ConfigChoice, Options, RunError};
+pub use finding::{Report, Status};

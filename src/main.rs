@@ -1,0 +1,182 @@
+//! Parse the command line, run, and map the outcome to an exit code: 0 pass, 1 the policy failed,
+//! 2 the tool could not do its job. A closed pipe is not an error.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use openready::cli::{Cli, ColorChoice, Command, PolicyArgs};
+use openready::engine::{self, ConfigChoice, Options};
+use openready::finding::Verdict;
+use openready::policy::{self, Request};
+use openready::report::{self, human};
+use openready::repo::Mode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("openready: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stream_is_tty
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+fn config_choice(file: Option<std::path::PathBuf>, none: bool) -> ConfigChoice {
+    match (file, none) {
+        (_, true) => ConfigChoice::None,
+        (Some(p), _) => ConfigChoice::File(p),
+        (None, false) => ConfigChoice::Discover,
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> std::io::Result<ExitCode> {
+    eprintln!("{e}");
+    Ok(ExitCode::from(2))
+}
+
+fn run(cli: Cli) -> std::io::Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    let color_out = use_color(cli.color, std::io::stdout().is_terminal());
+    match cli.command {
+        Command::Check(args) => {
+            let mode = if args.staged {
+                Mode::Staged
+            } else if args.worktree {
+                Mode::Worktree
+            } else {
+                Mode::Head
+            };
+            let opts = Options {
+                path: args.path.clone(),
+                mode,
+                config: config_choice(args.policy.config.clone(), args.policy.no_config),
+                request: Request {
+                    policy: args.policy.policy.clone(),
+                    select: args.select.clone(),
+                    ignore: args.ignore.clone(),
+                    fail_on: args.fail_on.map(Into::into),
+                    rule_dirs: args.policy.rule_dirs.clone(),
+                },
+            };
+            let report = match engine::check(&opts) {
+                Ok(r) => r,
+                Err(e) => return fail(e),
+            };
+            match &args.output {
+                Some(path) => {
+                    let text = report::render(&report, args.format, false);
+                    if let Err(e) = std::fs::write(path, text) {
+                        return fail(format!("openready: cannot write {}: {e}", path.display()));
+                    }
+                    writeln!(stdout, "{} (report: {})", human::summary(&report, color_out), path.display())?;
+                }
+                None => {
+                    let color = color_out && args.format == report::Format::Human;
+                    stdout.write_all(report::render(&report, args.format, color).as_bytes())?;
+                }
+            }
+            stdout.flush()?;
+            Ok(match report.result {
+                Verdict::Pass => ExitCode::SUCCESS,
+                Verdict::Fail => ExitCode::from(1),
+            })
+        }
+        Command::Rules(p) => {
+            let (reg, plan) = match resolve(&p) {
+                Ok(x) => x,
+                Err(e) => return fail(e),
+            };
+            let _ = reg;
+            writeln!(stdout, "policy {}: {} ({} rules)", plan.policy_name, plan.policy_title, plan.rules.len())?;
+            let w = plan.rules.iter().map(|r| r.rule.id.len()).max().unwrap_or(10);
+            for r in &plan.rules {
+                writeln!(stdout, "{:<w$}  {:<7}  {}", r.rule.id, r.level.as_str(), r.rule.title)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { id, policy } => {
+            let (reg, plan) = match resolve(&policy) {
+                Ok(x) => x,
+                Err(e) => return fail(e),
+            };
+            let Some(rule) = reg.rules.get(&id) else {
+                let hint = reg.suggest(&id).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                return fail(format!("openready: unknown rule id `{id}`{hint}"));
+            };
+            let level = plan.rules.iter().find(|r| r.rule.id == id).map(|r| r.level.as_str().to_string());
+            writeln!(stdout, "{}: {}", rule.id, rule.title)?;
+            writeln!(
+                stdout,
+                "level: {} (default {}) · policy {} · check kind: {} · scope: {}",
+                level.as_deref().unwrap_or("not in this policy"),
+                rule.level,
+                plan.policy_name,
+                rule.kind(),
+                rule.scope.iter().map(|s| format!("{s:?}").to_lowercase()).collect::<Vec<_>>().join(", ")
+            )?;
+            writeln!(stdout, "\n{}", rule.description.trim())?;
+            writeln!(stdout, "\nIn short: {}", rule.fix)?;
+            if !rule.sources.is_empty() {
+                writeln!(stdout, "\nSources:")?;
+                for s in &rule.sources {
+                    writeln!(stdout, "  - {s}")?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Policies => {
+            let reg = match policy::Registry::builtin() {
+                Ok(r) => r,
+                Err(e) => return fail(e),
+            };
+            for p in reg.policies.values() {
+                let n = reg.policy_rules(&p.name).map(|r| r.len()).unwrap_or(0);
+                let default = if p.name == policy::DEFAULT_POLICY { " (default)" } else { "" };
+                writeln!(stdout, "{}{default}: {} — {n} rules", p.name, p.title)?;
+                for line in textwrap(&p.description, 96) {
+                    writeln!(stdout, "    {line}")?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn resolve(p: &PolicyArgs) -> Result<(policy::Registry, policy::Plan), engine::RunError> {
+    let request = Request { policy: p.policy.clone(), rule_dirs: p.rule_dirs.clone(), ..Request::default() };
+    engine::resolve_policy(Some(&p.path), &config_choice(p.config.clone(), p.no_config), &request)
+}
+
+fn textwrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}

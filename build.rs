@@ -15,8 +15,17 @@ fn main() {
         writeln!(out, "pub static {name}: &[(&str, &str)] = &[").unwrap();
         for p in files {
             println!("cargo:rerun-if-changed={}", p.display());
-            let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-            writeln!(out, "    ({rel:?}, include_str!({:?})),", p.display().to_string()).unwrap();
+            let rel = p
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            writeln!(
+                out,
+                "    ({rel:?}, include_str!({:?})),",
+                p.display().to_string()
+            )
+            .unwrap();
         }
         writeln!(out, "];").unwrap();
     }

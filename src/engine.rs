@@ -5,7 +5,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostics;
-use crate::finding::{Finding, Outcome, PolicyInfo, Report, RuleResult, Status, Suppression, Target};
+use crate::finding::{
+    Finding, Outcome, PolicyInfo, Report, RuleResult, Status, Suppression, Target,
+};
 use crate::policy::{self, ActiveRule, Plan, Registry, Request, Scope};
 use crate::repo::{self, Mode, OpenError, Snapshot};
 
@@ -59,7 +61,12 @@ pub struct Options {
 
 impl Options {
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Options { path: path.into(), mode: Mode::Head, config: ConfigChoice::Discover, request: Request::default() }
+        Options {
+            path: path.into(),
+            mode: Mode::Head,
+            config: ConfigChoice::Discover,
+            request: Request::default(),
+        }
     }
 }
 
@@ -68,14 +75,23 @@ fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
 }
 
 /// Resolve the policy without opening a repository (for `rules` and `explain`).
-pub fn resolve_policy(path: Option<&Path>, config: &ConfigChoice, request: &Request) -> Result<(Registry, Plan), RunError> {
+pub fn resolve_policy(
+    path: Option<&Path>,
+    config: &ConfigChoice,
+    request: &Request,
+) -> Result<(Registry, Plan), RunError> {
     let text = match (config, path) {
         (ConfigChoice::None, _) => None,
         (ConfigChoice::File(p), _) => Some(read_config(p)?),
         (ConfigChoice::Discover, Some(p)) => {
             let file = p.join(repo::CONFIG_FILE);
             if file.is_file() {
-                Some(read_config(&file)?)
+                let (real, _, text) = read_config(&file)?;
+                let shown = file
+                    .strip_prefix(".")
+                    .map(Path::to_path_buf)
+                    .unwrap_or(file);
+                Some((real, shown.display().to_string(), text))
             } else {
                 None
             }
@@ -85,17 +101,35 @@ pub fn resolve_policy(path: Option<&Path>, config: &ConfigChoice, request: &Requ
     Ok(policy::resolve(request, text, &read_dir)?)
 }
 
-fn read_config(p: &Path) -> Result<(PathBuf, String), RunError> {
+fn read_config(p: &Path) -> Result<(PathBuf, String, String), RunError> {
     std::fs::read_to_string(p)
-        .map(|t| (p.to_path_buf(), t))
-        .map_err(|e| RunError::Open(OpenError(format!("cannot read config {}: {e}", p.display()))))
+        .map(|t| (p.to_path_buf(), p.display().to_string(), t))
+        .map_err(|e| {
+            RunError::Open(OpenError(format!(
+                "cannot read config {}: {e}",
+                p.display()
+            )))
+        })
 }
 
 /// Check one target.
 pub fn check(opts: &Options) -> Result<Report, RunError> {
     let target = repo::open(&opts.path, opts.mode)?;
     let config = match &opts.config {
-        ConfigChoice::Discover => target.config_file()?,
+        ConfigChoice::Discover => target.config_file()?.map(|(real, text)| {
+            // name it as the user would: relative to the path they gave
+            let shown = opts.path.join(repo::CONFIG_FILE);
+            let shown = shown
+                .strip_prefix(".")
+                .map(Path::to_path_buf)
+                .unwrap_or(shown);
+            let name = if real.is_absolute() {
+                shown.display().to_string()
+            } else {
+                format!("HEAD:{}", real.display())
+            };
+            (real, name, text)
+        }),
         ConfigChoice::File(p) => Some(read_config(p)?),
         ConfigChoice::None => None,
     };
@@ -113,13 +147,20 @@ pub fn evaluate(plan: &Plan, snap: &Snapshot, shown_path: &Path) -> Report {
         commit: snap.commit.clone(),
         note: snap.note.clone(),
     };
-    let policy = PolicyInfo { name: plan.policy_name.clone(), title: plan.policy_title.clone(), config: plan.config_path.clone() };
+    let policy = PolicyInfo {
+        name: plan.policy_name.clone(),
+        title: plan.policy_title.clone(),
+        config: plan.config_path.clone(),
+    };
     Report::new(target, policy, plan.fail_on, results)
 }
 
 fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
     let rule = &active.rule;
-    let applies = rule.scope.iter().any(|s| matches!(s, Scope::Tree | Scope::Repository));
+    let applies = rule
+        .scope
+        .iter()
+        .any(|s| matches!(s, Scope::Tree | Scope::Repository));
     let outcome = if !applies {
         Outcome::not_applicable("runs only when history is scanned")
     } else {
@@ -131,7 +172,10 @@ fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
                     .map(|s| s.to_string())
                     .or_else(|| p.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown".into());
-                Outcome::error(format!("internal error in check `{}`: {what} (please report it)", rule.kind()))
+                Outcome::error(format!(
+                    "internal error in check `{}`: {what} (please report it)",
+                    rule.kind()
+                ))
             }
         }
     };
@@ -161,7 +205,11 @@ fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
 }
 
 fn apply_exemptions(plan: &Plan, result: &mut RuleResult) {
-    let exemptions: Vec<_> = plan.exemptions.iter().filter(|e| e.covers_rule(&result.id)).collect();
+    let exemptions: Vec<_> = plan
+        .exemptions
+        .iter()
+        .filter(|e| e.covers_rule(&result.id))
+        .collect();
     if exemptions.is_empty() {
         return;
     }
@@ -169,23 +217,37 @@ fn apply_exemptions(plan: &Plan, result: &mut RuleResult) {
         // a failure about the repository as a whole: only a whole-rule exemption covers it
         if let Some(e) = exemptions.iter().find(|e| e.paths.is_empty()) {
             let mut f = Finding::general(result.message.clone());
-            f.suppressed = Some(Suppression { kind: "exemption".into(), reason: e.reason.clone() });
+            f.suppressed = Some(Suppression {
+                kind: "exemption".into(),
+                reason: e.reason.clone(),
+            });
             result.findings.push(f);
         }
     } else {
         for f in &mut result.findings {
             if let Some(e) = exemptions.iter().find(|e| e.covers_path(f.path.as_deref())) {
-                f.suppressed = Some(Suppression { kind: "exemption".into(), reason: e.reason.clone() });
+                f.suppressed = Some(Suppression {
+                    kind: "exemption".into(),
+                    reason: e.reason.clone(),
+                });
             }
         }
     }
-    result.suppressed = result.findings.iter().filter(|f| f.suppressed.is_some()).count();
+    result.suppressed = result
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .count();
     if result.suppressed > 0 && result.active_findings().next().is_none() {
         result.status = Status::Pass;
         result.message = format!(
             "{} (exempted: {})",
             result.message,
-            result.findings.iter().find_map(|f| f.suppressed.as_ref().map(|s| s.reason.clone())).unwrap_or_default()
+            result
+                .findings
+                .iter()
+                .find_map(|f| f.suppressed.as_ref().map(|s| s.reason.clone()))
+                .unwrap_or_default()
         );
     }
 }

@@ -269,7 +269,8 @@ pub struct RuleResult {
 
 impl RuleResult {
     pub fn sort_findings(&mut self) {
-        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
 
     /// Findings that count against the run.

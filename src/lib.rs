@@ -11,8 +11,8 @@ pub mod diag;
 pub mod engine;
 pub mod finding;
 pub mod policy;
-pub mod report;
 pub mod repo;
+pub mod report;
 
 pub use engine::{check, ConfigChoice, Options, RunError};
 pub use finding::{Report, Status};

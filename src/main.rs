@@ -10,8 +10,8 @@ use openready::cli::{Cli, ColorChoice, Command, PolicyArgs};
 use openready::engine::{self, ConfigChoice, Options};
 use openready::finding::Verdict;
 use openready::policy::{self, Request};
-use openready::report::{self, human};
 use openready::repo::Mode;
+use openready::report::{self, human};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -84,7 +84,12 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
                     if let Err(e) = std::fs::write(path, text) {
                         return fail(format!("openready: cannot write {}: {e}", path.display()));
                     }
-                    writeln!(stdout, "{} (report: {})", human::summary(&report, color_out), path.display())?;
+                    writeln!(
+                        stdout,
+                        "{} (report: {})",
+                        human::summary(&report, color_out),
+                        path.display()
+                    )?;
                 }
                 None => {
                     let color = color_out && args.format == report::Format::Human;
@@ -103,10 +108,27 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
                 Err(e) => return fail(e),
             };
             let _ = reg;
-            writeln!(stdout, "policy {}: {} ({} rules)", plan.policy_name, plan.policy_title, plan.rules.len())?;
-            let w = plan.rules.iter().map(|r| r.rule.id.len()).max().unwrap_or(10);
+            writeln!(
+                stdout,
+                "policy {}: {} ({} rules)",
+                plan.policy_name,
+                plan.policy_title,
+                plan.rules.len()
+            )?;
+            let w = plan
+                .rules
+                .iter()
+                .map(|r| r.rule.id.len())
+                .max()
+                .unwrap_or(10);
             for r in &plan.rules {
-                writeln!(stdout, "{:<w$}  {:<7}  {}", r.rule.id, r.level.as_str(), r.rule.title)?;
+                writeln!(
+                    stdout,
+                    "{:<w$}  {:<7}  {}",
+                    r.rule.id,
+                    r.level.as_str(),
+                    r.rule.title
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -116,10 +138,17 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
                 Err(e) => return fail(e),
             };
             let Some(rule) = reg.rules.get(&id) else {
-                let hint = reg.suggest(&id).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                let hint = reg
+                    .suggest(&id)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
                 return fail(format!("openready: unknown rule id `{id}`{hint}"));
             };
-            let level = plan.rules.iter().find(|r| r.rule.id == id).map(|r| r.level.as_str().to_string());
+            let level = plan
+                .rules
+                .iter()
+                .find(|r| r.rule.id == id)
+                .map(|r| r.level.as_str().to_string());
             writeln!(stdout, "{}: {}", rule.id, rule.title)?;
             writeln!(
                 stdout,
@@ -128,7 +157,11 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
                 rule.level,
                 plan.policy_name,
                 rule.kind(),
-                rule.scope.iter().map(|s| format!("{s:?}").to_lowercase()).collect::<Vec<_>>().join(", ")
+                rule.scope
+                    .iter()
+                    .map(|s| format!("{s:?}").to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )?;
             writeln!(stdout, "\n{}", rule.description.trim())?;
             writeln!(stdout, "\nIn short: {}", rule.fix)?;
@@ -147,7 +180,11 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
             };
             for p in reg.policies.values() {
                 let n = reg.policy_rules(&p.name).map(|r| r.len()).unwrap_or(0);
-                let default = if p.name == policy::DEFAULT_POLICY { " (default)" } else { "" };
+                let default = if p.name == policy::DEFAULT_POLICY {
+                    " (default)"
+                } else {
+                    ""
+                };
                 writeln!(stdout, "{}{default}: {} — {n} rules", p.name, p.title)?;
                 for line in textwrap(&p.description, 96) {
                     writeln!(stdout, "    {line}")?;
@@ -159,8 +196,16 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
 }
 
 fn resolve(p: &PolicyArgs) -> Result<(policy::Registry, policy::Plan), engine::RunError> {
-    let request = Request { policy: p.policy.clone(), rule_dirs: p.rule_dirs.clone(), ..Request::default() };
-    engine::resolve_policy(Some(&p.path), &config_choice(p.config.clone(), p.no_config), &request)
+    let request = Request {
+        policy: p.policy.clone(),
+        rule_dirs: p.rule_dirs.clone(),
+        ..Request::default()
+    };
+    engine::resolve_policy(
+        Some(&p.path),
+        &config_choice(p.config.clone(), p.no_config),
+        &request,
+    )
 }
 
 fn textwrap(text: &str, width: usize) -> Vec<String> {

@@ -43,7 +43,11 @@ fn run_case(rule: &str, kind: &str, case_dir: &Path) -> Result<(), String> {
         (None, c) if c.starts_with("fail") && kind == "attestation" => Status::Manual,
         (None, c) if c.starts_with("fail") => Status::Fail,
         (None, c) if c.starts_with("not-applicable") => Status::NotApplicable,
-        (None, c) => return Err(format!("case `{c}` must start with pass, fail or not-applicable")),
+        (None, c) => {
+            return Err(format!(
+                "case `{c}` must start with pass, fail or not-applicable"
+            ))
+        }
     };
     let tmp = tempfile::tempdir().unwrap();
     common::copy_tree(case_dir, tmp.path());
@@ -60,12 +64,22 @@ fn run_case(rule: &str, kind: &str, case_dir: &Path) -> Result<(), String> {
     let mut opts = Options::new(tmp.path());
     opts.mode = Mode::Head;
     opts.config = ConfigChoice::Discover;
-    opts.request = Request { select: vec![rule.to_string()], ..Request::default() };
+    opts.request = Request {
+        select: vec![rule.to_string()],
+        ..Request::default()
+    };
     let report = engine::check(&opts).map_err(|e| format!("could not run: {e}"))?;
     let r = report.rule(rule).ok_or("rule missing from the report")?;
     if r.status != expected {
-        let findings: Vec<String> = r.findings.iter().map(|f| format!("{:?}:{:?} {}", f.path, f.line, f.message)).collect();
-        return Err(format!("expected {expected:?}, got {:?}: {} {findings:?}", r.status, r.message));
+        let findings: Vec<String> = r
+            .findings
+            .iter()
+            .map(|f| format!("{:?}:{:?} {}", f.path, f.line, f.message))
+            .collect();
+        return Err(format!(
+            "expected {expected:?}, got {:?}: {} {findings:?}",
+            r.status, r.message
+        ));
     }
     Ok(())
 }
@@ -74,21 +88,55 @@ fn run_case(rule: &str, kind: &str, case_dir: &Path) -> Result<(), String> {
 fn every_fixture_gives_the_status_its_name_promises() {
     let reg = Registry::builtin().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut failures = Vec::new();
-    let mut cases = 0;
+    let mut all = Vec::new();
     for (id, rule) in &reg.rules {
-        let dir = root.join(id);
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        let mut entries: Vec<_> = entries.map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+        let Ok(entries) = std::fs::read_dir(root.join(id)) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
         entries.sort();
-        for case in entries {
-            cases += 1;
-            if let Err(e) = run_case(id, rule.kind(), &case) {
-                failures.push(format!("{id}/{}: {e}", case.file_name().unwrap().to_string_lossy()));
-            }
-        }
+        all.extend(
+            entries
+                .into_iter()
+                .map(|case| (id.clone(), rule.kind(), case)),
+        );
     }
+    let cases = all.len();
+    // the cases are independent: spread them over the machine's cores
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8);
+    let chunk = cases.div_ceil(workers).max(1);
+    let mut failures: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = all
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .filter_map(|(id, kind, case)| {
+                            run_case(id, kind, case).err().map(|e| {
+                                format!("{id}/{}: {e}", case.file_name().unwrap().to_string_lossy())
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    failures.sort();
     println!("{cases} fixture cases run, {} failed", failures.len());
-    assert!(failures.is_empty(), "{} of {cases} fixture cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} fixture cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(cases > 0);
 }

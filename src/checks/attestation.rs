@@ -11,5 +11,7 @@ use crate::repo::Snapshot;
 pub struct Params {}
 
 pub fn run(_: &Params, _: &Snapshot) -> Outcome {
-    Outcome::manual("needs a person's confirmation: record it as an [[attestation]] in .openready.toml")
+    Outcome::manual(
+        "needs a person's confirmation: record it as an [[attestation]] in .openready.toml",
+    )
 }

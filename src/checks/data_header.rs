@@ -39,24 +39,48 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         let hits: Vec<String> = header
             .iter()
             .map(|c| normalise(c))
-            .filter(|c| !c.is_empty() && p.columns.regex.is_match(c))
+            .filter(|c| !c.is_empty() && p.columns.re().is_match(c))
             .collect();
         if !hits.is_empty() {
-            findings.push(Finding::at_line(&f.path, 1, format!("personal-data column{}: {}", if hits.len() == 1 { "" } else { "s" }, hits.join(", "))));
+            findings.push(Finding::at_line(
+                &f.path,
+                1,
+                format!(
+                    "personal-data column{}: {}",
+                    if hits.len() == 1 { "" } else { "s" },
+                    hits.join(", ")
+                ),
+            ));
         }
     }
-    Outcome::from_findings(findings, format!("{checked} data file header{} checked", if checked == 1 { "" } else { "s" }), |n| {
-        format!("{n} data file{} with personal-data columns", if n == 1 { "" } else { "s" })
-    })
+    Outcome::from_findings(
+        findings,
+        format!(
+            "{checked} data file header{} checked",
+            if checked == 1 { "" } else { "s" }
+        ),
+        |n| {
+            format!(
+                "{n} data file{} with personal-data columns",
+                if n == 1 { "" } else { "s" }
+            )
+        },
+    )
 }
 
 /// The first line of a delimited file, split on its most likely delimiter, honouring quotes.
 fn delimited_header(bytes: &[u8]) -> Vec<String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len().min(64 << 10));
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len().min(64 << 10));
     let line = String::from_utf8_lossy(&bytes[..end]);
     let line = line.trim_end_matches('\r');
-    let delim = [',', '\t', ';', '|'].into_iter().max_by_key(|d| line.matches(*d).count()).unwrap_or(',');
+    let delim = [',', '\t', ';', '|']
+        .into_iter()
+        .max_by_key(|d| line.matches(*d).count())
+        .unwrap_or(',');
     let mut cells = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
@@ -85,19 +109,26 @@ mod tests {
     use crate::finding::Status;
 
     fn params() -> Params {
-        toml::from_str(r#"columns = '^(nhs_?(no|num(ber)?)|date_?of_?birth|dob|post_?code)$'"#).unwrap()
+        toml::from_str(r#"columns = '^(nhs_?(no|num(ber)?)|date_?of_?birth|dob|post_?code)$'"#)
+            .unwrap()
     }
 
     #[test]
     fn csv_and_tsv_headers() {
         let snap = Snapshot::from_memory(&[
-            ("a.csv", b"\xEF\xBB\xBFid,\"NHS Number\",Date-of-Birth\r\n1,2,3\n"),
+            (
+                "a.csv",
+                b"\xEF\xBB\xBFid,\"NHS Number\",Date-of-Birth\r\n1,2,3\n",
+            ),
             ("b.tsv", b"code\tcount\n"),
         ]);
         let o = run(&params(), &snap);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings.len(), 1);
-        assert_eq!(o.findings[0].message, "personal-data columns: nhs_number, date_of_birth");
+        assert_eq!(
+            o.findings[0].message,
+            "personal-data columns: nhs_number, date_of_birth"
+        );
     }
 
     #[test]

@@ -23,7 +23,12 @@ pub struct Params {
 }
 
 pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
-    let template = p.message.as_deref().unwrap_or("{path} should not be published");
+    // the finding carries the path, so a template that opens with it says the rest
+    let template = p.message.as_deref().unwrap_or("should not be published");
+    let template = template
+        .strip_prefix("{path}")
+        .map(str::trim_start)
+        .unwrap_or(template);
     let mut findings = Vec::new();
     let mut dirs: BTreeMap<String, usize> = BTreeMap::new();
     for f in snap.files() {
@@ -48,7 +53,10 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     for (dir, n) in dirs {
         let shown = format!("{dir}/");
         let msg = template.replace("{path}", &shown);
-        findings.push(Finding::at(shown, format!("{msg} ({n} file{})", if n == 1 { "" } else { "s" })));
+        findings.push(Finding::at(
+            shown,
+            format!("{msg} ({n} file{})", if n == 1 { "" } else { "s" }),
+        ));
     }
     Outcome::from_findings(findings, "none found", |n| format!("{n} found"))
 }
@@ -60,7 +68,8 @@ mod tests {
 
     #[test]
     fn directories_are_reported_once_with_a_count() {
-        let p: Params = toml::from_str("globs = ['node_modules/', '*.log']\nexcept = ['fixtures/']").unwrap();
+        let p: Params =
+            toml::from_str("globs = ['node_modules/', '*.log']\nexcept = ['fixtures/']").unwrap();
         let snap = Snapshot::from_memory(&[
             ("web/node_modules/a.js", b"x"),
             ("web/node_modules/b/c.js", b"x"),

@@ -32,7 +32,7 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
                 return Outcome::pass(format!("found {}", f.path));
             };
             let Some(text) = snap.text(f) else { continue };
-            for m in pattern.regex.find_iter(&text) {
+            for m in pattern.re().find_iter(&text) {
                 if alt.exclude.as_ref().is_some_and(|x| x.is_match(m.as_str())) {
                     continue;
                 }
@@ -45,7 +45,10 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
             }
         }
     }
-    Outcome::fail(p.message.clone().unwrap_or_else(|| "nothing found".into()), Vec::new())
+    Outcome::fail(
+        p.message.clone().unwrap_or_else(|| "nothing found".into()),
+        Vec::new(),
+    )
 }
 
 #[cfg(test)]

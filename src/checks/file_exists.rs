@@ -33,7 +33,12 @@ fn root_only() -> Vec<String> {
 /// Something that can satisfy the rule.
 enum Candidate<'a> {
     File(&'a File, bool),
-    Section { readme: &'a File, heading: String, line: u32, body: String },
+    Section {
+        readme: &'a File,
+        heading: String,
+        line: u32,
+        body: String,
+    },
 }
 
 pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
@@ -52,7 +57,11 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     }
     if let Some(globs) = &p.globs {
         for f in snap.files() {
-            if globs.is_match(&f.path) && !found.iter().any(|c| matches!(c, Candidate::File(g, _) if g.path == f.path)) {
+            if globs.is_match(&f.path)
+                && !found
+                    .iter()
+                    .any(|c| matches!(c, Candidate::File(g, _) if g.path == f.path))
+            {
                 found.push(Candidate::File(f, false));
             }
         }
@@ -63,7 +72,12 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
                 let doc = text::parse(&t, readme.name().to_ascii_lowercase().ends_with(".adoc"));
                 for s in doc.sections {
                     if p.readme_headings.iter().any(|h| h.is_match(&s.heading)) {
-                        found.push(Candidate::Section { readme, heading: s.heading, line: s.line, body: s.body });
+                        found.push(Candidate::Section {
+                            readme,
+                            heading: s.heading,
+                            line: s.line,
+                            body: s.body,
+                        });
                     }
                 }
             }
@@ -73,16 +87,29 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     if found.is_empty() {
         let mut places: Vec<String> = Vec::new();
         if let Some(n) = &p.names {
-            let dirs: Vec<String> = p.dirs.iter().map(|d| if d.is_empty() { "the root".into() } else { format!("{d}/") }).collect();
-            places.push(format!("{} in {}", n.sources.join(", "), dirs.join(", ")));
+            let dirs: Vec<String> = p
+                .dirs
+                .iter()
+                .map(|d| {
+                    if d.is_empty() {
+                        "the root".into()
+                    } else {
+                        format!("{d}/")
+                    }
+                })
+                .collect();
+            places.push(format!("{} in {}", short_list(&n.sources), dirs.join(", ")));
         }
         if let Some(g) = &p.globs {
-            places.push(g.sources.join(", "));
+            places.push(short_list(&g.sources));
         }
         if !p.readme_headings.is_empty() {
             places.push("a README section".into());
         }
-        return Outcome::fail(format!("none found (looked for {})", places.join("; or ")), Vec::new());
+        return Outcome::fail(
+            format!("none found (looked for {})", places.join("; or ")),
+            Vec::new(),
+        );
     }
 
     let Some(must) = &p.must_contain else {
@@ -98,25 +125,58 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
             return Outcome::pass(format!("found {}", describe(c)));
         }
         lacking.push(match c {
-            Candidate::File(f, _) => Finding::at(&f.path, p.must_contain_message.clone().unwrap_or_else(|| format!("does not match `{}`", must.source))),
-            Candidate::Section { readme, line, heading, .. } => Finding::at_line(
+            Candidate::File(f, _) => Finding::at(
+                &f.path,
+                p.must_contain_message
+                    .clone()
+                    .unwrap_or_else(|| format!("does not match `{}`", must.source)),
+            ),
+            Candidate::Section {
+                readme,
+                line,
+                heading,
+                ..
+            } => Finding::at_line(
                 &readme.path,
                 *line,
-                format!("section \"{heading}\": {}", p.must_contain_message.clone().unwrap_or_else(|| format!("does not match `{}`", must.source))),
+                format!(
+                    "section \"{heading}\": {}",
+                    p.must_contain_message
+                        .clone()
+                        .unwrap_or_else(|| format!("does not match `{}`", must.source))
+                ),
             ),
         });
     }
     Outcome::fail(
-        p.must_contain_message.clone().unwrap_or_else(|| "found, but without the required content".into()),
+        p.must_contain_message
+            .clone()
+            .unwrap_or_else(|| "found, but without the required content".into()),
         lacking,
     )
+}
+
+/// At most six names, then a count.
+fn short_list(items: &[String]) -> String {
+    if items.len() <= 6 {
+        items.join(", ")
+    } else {
+        format!("{}, and {} more", items[..5].join(", "), items.len() - 5)
+    }
 }
 
 fn describe(c: &Candidate) -> String {
     match c {
         Candidate::File(f, false) => f.path.clone(),
-        Candidate::File(f, true) => format!("{} (a near-miss spelling; consider renaming it)", f.path),
-        Candidate::Section { readme, heading, line, .. } => format!("section \"{heading}\" in {}:{line}", readme.path),
+        Candidate::File(f, true) => {
+            format!("{} (a near-miss spelling; consider renaming it)", f.path)
+        }
+        Candidate::Section {
+            readme,
+            heading,
+            line,
+            ..
+        } => format!("section \"{heading}\" in {}:{line}", readme.path),
     }
 }
 
@@ -137,7 +197,10 @@ fn near_miss(name: &str, patterns: &[String]) -> bool {
 }
 
 fn normalise(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Levenshtein distance (short strings only).
@@ -148,7 +211,9 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -165,7 +230,8 @@ mod tests {
 
     #[test]
     fn finds_names_in_any_listed_dir() {
-        let p = params("names = ['contributing', 'contributing.*']\ndirs = ['', '.github', 'docs']");
+        let p =
+            params("names = ['contributing', 'contributing.*']\ndirs = ['', '.github', 'docs']");
         let snap = Snapshot::from_memory(&[(".github/CONTRIBUTING.md", b"hi")]);
         let o = run(&p, &snap);
         assert_eq!(o.status, crate::finding::Status::Pass, "{o:?}");
@@ -176,7 +242,9 @@ mod tests {
 
     #[test]
     fn near_miss_spellings_pass_when_fuzzy() {
-        let p = params("names = ['code_of_conduct', 'code_of_conduct.*']\ndirs = ['docs']\nfuzzy = true");
+        let p = params(
+            "names = ['code_of_conduct', 'code_of_conduct.*']\ndirs = ['docs']\nfuzzy = true",
+        );
         let snap = Snapshot::from_memory(&[("docs/CODE_OF_CODUCT.md", b"be kind")]);
         let o = run(&p, &snap);
         assert_eq!(o.status, crate::finding::Status::Pass);
@@ -189,7 +257,10 @@ mod tests {
         let p = params("names = ['security.md']\nreadme-headings = ['^security']\nmust-contain = '@|advisories/new'");
         let snap = Snapshot::from_memory(&[("SECURITY.md", b"Open a GitHub issue.")]);
         assert_eq!(run(&p, &snap).status, crate::finding::Status::Fail);
-        let snap = Snapshot::from_memory(&[("README.md", b"# X\n## Security\nEmail security@nhs.example\n")]);
+        let snap = Snapshot::from_memory(&[(
+            "README.md",
+            b"# X\n## Security\nEmail security@nhs.example\n",
+        )]);
         assert_eq!(run(&p, &snap).status, crate::finding::Status::Pass);
     }
 }

@@ -34,7 +34,7 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         let Some(text) = snap.text(f) else { continue };
         for forbidden in &p.patterns {
             let mut last_line = 0;
-            for m in forbidden.pattern.regex.find_iter(&text) {
+            for m in forbidden.pattern.re().find_iter(&text) {
                 let line = line_of(&text, m.start());
                 if line == last_line {
                     continue; // one finding per line and pattern
@@ -45,7 +45,9 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
                     Some(t) => t.replace("{match}", &shown),
                     None => format!("`{shown}`"),
                 };
-                findings.push(Finding::at_line(&f.path, line, msg).with_column(column_of(&text, m.start())));
+                findings.push(
+                    Finding::at_line(&f.path, line, msg).with_column(column_of(&text, m.start())),
+                );
             }
         }
     }
@@ -64,11 +66,17 @@ mod tests {
 patterns = [{ pattern = '\{[A-Z][A-Z _]+\}', message = "placeholder {match}" }]"#,
         )
         .unwrap();
-        let snap = Snapshot::from_memory(&[("README.md", "# {PROJECT NAME}\nok\nBy {AUTHOR}\n".as_bytes())]);
+        let snap = Snapshot::from_memory(&[(
+            "README.md",
+            "# {PROJECT NAME}\nok\nBy {AUTHOR}\n".as_bytes(),
+        )]);
         let o = run(&p, &snap);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings.len(), 2);
-        assert_eq!((o.findings[0].line, o.findings[0].column), (Some(1), Some(3)));
+        assert_eq!(
+            (o.findings[0].line, o.findings[0].column),
+            (Some(1), Some(3))
+        );
         assert_eq!(o.findings[1].message, "placeholder {AUTHOR}");
     }
 }

@@ -27,21 +27,34 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     for f in snap.files() {
         let size = snap.size(f);
         // an LFS pointer is about 130 bytes; only read files of that size
-        if (100..=300).contains(&size) && !f.symlink && snap.content(f).is_ok_and(|c| c.starts_with(LFS_PREFIX)) {
+        if (100..=300).contains(&size)
+            && !f.symlink
+            && snap.content(f).is_ok_and(|c| c.starts_with(LFS_PREFIX))
+        {
             lfs.push(f.path.clone());
             continue;
         }
         if size > p.max_size.0 && !p.except.is_match(&f.path) {
             findings.push(Finding::at(
                 &f.path,
-                format!("{} (limit {})", ByteSize::human(size), ByteSize::human(p.max_size.0)),
+                format!(
+                    "{} (limit {})",
+                    ByteSize::human(size),
+                    ByteSize::human(p.max_size.0)
+                ),
             ));
         }
     }
     let limit = ByteSize::human(p.max_size.0);
-    let mut o = Outcome::from_findings(findings, format!("no file over {limit}"), |n| format!("{n} file{} over {limit}", if n == 1 { "" } else { "s" }));
+    let mut o = Outcome::from_findings(findings, format!("no file over {limit}"), |n| {
+        format!("{n} file{} over {limit}", if n == 1 { "" } else { "s" })
+    });
     if !lfs.is_empty() {
-        o.message.push_str(&format!("; {} Git LFS pointer{} listed", lfs.len(), if lfs.len() == 1 { "" } else { "s" }));
+        o.message.push_str(&format!(
+            "; {} Git LFS pointer{} listed",
+            lfs.len(),
+            if lfs.len() == 1 { "" } else { "s" }
+        ));
         o = o.with_details(serde_json::json!({ "lfs-pointers": lfs }));
     }
     o
@@ -56,7 +69,11 @@ mod tests {
     fn limit_and_lfs_pointers() {
         let p: Params = toml::from_str("max-size = 10").unwrap();
         let pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n";
-        let snap = Snapshot::from_memory(&[("big.bin", b"01234567890"), ("data.csv", pointer), ("ok.txt", b"small")]);
+        let snap = Snapshot::from_memory(&[
+            ("big.bin", b"01234567890"),
+            ("data.csv", pointer),
+            ("ok.txt", b"small"),
+        ]);
         let o = run(&p, &snap);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings.len(), 1);

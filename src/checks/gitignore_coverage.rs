@@ -14,9 +14,18 @@ pub struct Params {
 pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     let rules = snap.ignore_rules();
     if rules.is_empty() {
-        return Outcome::fail("there is no .gitignore", vec![Finding::general("add a .gitignore that covers data, secrets, logs and build output")]);
+        return Outcome::fail(
+            "there is no .gitignore",
+            vec![Finding::general(
+                "add a .gitignore that covers data, secrets, logs and build output",
+            )],
+        );
     }
-    let at = if snap.find(".gitignore").is_some() { Some(".gitignore") } else { None };
+    let at = if snap.find(".gitignore").is_some() {
+        Some(".gitignore")
+    } else {
+        None
+    };
     let findings: Vec<Finding> = p
         .probes
         .iter()
@@ -30,7 +39,9 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         })
         .collect();
     let total = p.probes.len();
-    Outcome::from_findings(findings, format!("all {total} probes are ignored"), |n| format!("{n} of {total} probes would not be ignored"))
+    Outcome::from_findings(findings, format!("all {total} probes are ignored"), |n| {
+        format!("{n} of {total} probes would not be ignored")
+    })
 }
 
 #[cfg(test)]

@@ -27,7 +27,10 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         let lower = f.path.to_ascii_lowercase();
         if lower.ends_with(".nb.html") {
             seen += 1;
-            findings.push(Finding::at(&f.path, "an R notebook (.nb.html) embeds its outputs; publish the .Rmd instead"));
+            findings.push(Finding::at(
+                &f.path,
+                "an R notebook (.nb.html) embeds its outputs; publish the .Rmd instead",
+            ));
             continue;
         }
         if !lower.ends_with(".ipynb") || f.symlink {
@@ -35,7 +38,10 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         }
         seen += 1;
         if p.forbid {
-            findings.push(Finding::at(&f.path, "notebooks are not published under this policy; convert it to a script"));
+            findings.push(Finding::at(
+                &f.path,
+                "notebooks are not published under this policy; convert it to a script",
+            ));
             continue;
         }
         let Some(text) = snap.text(f) else {
@@ -44,34 +50,55 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         };
         match inspect(&text, p.widgets) {
             Ok(None) => {}
-            Ok(Some((msg, offset))) => findings.push(Finding::at_line(&f.path, offset.map_or(1, |o| line_of(&text, o)), msg)),
-            Err(e) => findings.push(Finding::at(&f.path, format!("not a valid notebook ({e}), so its outputs cannot be checked"))),
+            Ok(Some((msg, offset))) => findings.push(Finding::at_line(
+                &f.path,
+                offset.map_or(1, |o| line_of(&text, o)),
+                msg,
+            )),
+            Err(e) => findings.push(Finding::at(
+                &f.path,
+                format!("not a valid notebook ({e}), so its outputs cannot be checked"),
+            )),
         }
     }
     if seen == 0 {
         return Outcome::pass("no notebooks");
     }
-    Outcome::from_findings(findings, format!("{seen} notebook{} checked, none with outputs", if seen == 1 { "" } else { "s" }), |n| {
-        format!("{n} notebook{} to clear", if n == 1 { "" } else { "s" })
-    })
+    Outcome::from_findings(
+        findings,
+        format!(
+            "{seen} notebook{} checked, none with outputs",
+            if seen == 1 { "" } else { "s" }
+        ),
+        |n| format!("{n} notebook{} to clear", if n == 1 { "" } else { "s" }),
+    )
 }
 
 /// `Ok(Some((message, offset of the first offending cell)))` when the notebook has outputs.
 fn inspect(text: &str, widgets: bool) -> Result<Option<(String, Option<usize>)>, String> {
-    let nb: Value = serde_json::from_str(text).map_err(|e| format!("line {}: {}", e.line(), strip_pos(&e.to_string())))?;
+    let nb: Value = serde_json::from_str(text)
+        .map_err(|e| format!("line {}: {}", e.line(), strip_pos(&e.to_string())))?;
     // nbformat 4 has top-level cells; nbformat 3 has worksheets[].cells
     let cells: Vec<&Value> = match nb.get("cells").and_then(Value::as_array) {
         Some(c) => c.iter().collect(),
         None => nb
             .get("worksheets")
             .and_then(Value::as_array)
-            .map(|ws| ws.iter().filter_map(|w| w.get("cells").and_then(Value::as_array)).flatten().collect())
+            .map(|ws| {
+                ws.iter()
+                    .filter_map(|w| w.get("cells").and_then(Value::as_array))
+                    .flatten()
+                    .collect()
+            })
             .ok_or("no cells")?,
     };
     let mut with_outputs = 0;
     let mut with_counts = 0;
     for c in &cells {
-        if c.get("outputs").and_then(Value::as_array).is_some_and(|o| !o.is_empty()) {
+        if c.get("outputs")
+            .and_then(Value::as_array)
+            .is_some_and(|o| !o.is_empty())
+        {
             with_outputs += 1;
         }
         let count = c.get("execution_count").or_else(|| c.get("prompt_number"));
@@ -89,16 +116,25 @@ fn inspect(text: &str, widgets: bool) -> Result<Option<(String, Option<usize>)>,
     }
     let mut parts = Vec::new();
     if with_outputs > 0 {
-        parts.push(format!("{with_outputs} cell{} with outputs", if with_outputs == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{with_outputs} cell{} with outputs",
+            if with_outputs == 1 { "" } else { "s" }
+        ));
     }
     if with_counts > 0 {
-        parts.push(format!("{with_counts} with execution counts", ));
+        parts.push(format!("{with_counts} with execution counts",));
     }
     if widget_state {
         parts.push("saved widget state".into());
     }
     let offset = first_offence(text);
-    Ok(Some((format!("{}; clear them (e.g. nbstripout) before publishing", parts.join(", ")), offset)))
+    Ok(Some((
+        format!(
+            "{}; clear them (e.g. nbstripout) before publishing",
+            parts.join(", ")
+        ),
+        offset,
+    )))
 }
 
 /// Where the first non-empty `outputs` or non-null `execution_count` appears in the text.
@@ -130,7 +166,8 @@ mod tests {
 
     #[test]
     fn outputs_and_counts_fail_with_a_line() {
-        let snap = Snapshot::from_memory(&[("a.ipynb", CLEAN.as_bytes()), ("b.ipynb", DIRTY.as_bytes())]);
+        let snap =
+            Snapshot::from_memory(&[("a.ipynb", CLEAN.as_bytes()), ("b.ipynb", DIRTY.as_bytes())]);
         let o = run(&params(""), &snap);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings.len(), 1);

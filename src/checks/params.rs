@@ -3,38 +3,67 @@
 //! Each one validates itself while it is deserialised, so an invalid regex or glob in a rule or config
 //! file is reported by the TOML deserialiser with the file, line and column of the offending value.
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::sync::OnceLock;
+
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Deserializer};
 
 /// A regex, case-insensitive unless it says `(?-i)`.
+///
+/// Its syntax is checked when it is loaded; it is compiled the first time it is used, so a run pays
+/// only for the rules it runs.
 #[derive(Clone, Debug)]
 pub struct Pattern {
     pub source: String,
-    pub regex: regex::Regex,
+    compiled: OnceLock<regex::Regex>,
 }
 
 impl Pattern {
     pub fn new(source: &str) -> Result<Self, String> {
-        regex::RegexBuilder::new(source)
+        regex_syntax::ParserBuilder::new()
             .case_insensitive(true)
             .multi_line(true)
-            .size_limit(1 << 22)
             .build()
-            .map(|regex| Pattern {
-                source: source.to_string(),
-                regex,
-            })
-            .map_err(|e| format!("invalid regex `{source}`: {}", compact_regex_error(&e)))
+            .parse(source)
+            .map_err(|e| {
+                format!(
+                    "invalid regex `{source}`: {}",
+                    compact_error(&e.to_string())
+                )
+            })?;
+        Ok(Pattern {
+            source: source.to_string(),
+            compiled: OnceLock::new(),
+        })
+    }
+
+    /// The compiled regex.
+    pub fn re(&self) -> &regex::Regex {
+        self.compiled.get_or_init(|| {
+            regex::RegexBuilder::new(&self.source)
+                .case_insensitive(true)
+                .multi_line(true)
+                .size_limit(1 << 24)
+                .build()
+                // the syntax was checked on load; only an absurdly large pattern can fail here
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "regex `{}` cannot be compiled: {}",
+                        self.source,
+                        compact_error(&e.to_string())
+                    )
+                })
+        })
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        self.regex.is_match(text)
+        self.re().is_match(text)
     }
 }
 
-fn compact_regex_error(e: &regex::Error) -> String {
+fn compact_error(s: &str) -> String {
     // regex's messages span several lines with a caret diagram; keep the last, explanatory line.
-    let s = e.to_string();
+    let s = s.to_string();
     s.lines()
         .rev()
         .find(|l| l.starts_with("error:"))
@@ -54,28 +83,38 @@ impl<'de> Deserialize<'de> for Pattern {
 #[derive(Clone, Debug, Default)]
 pub struct Globs {
     pub sources: Vec<String>,
-    set: GlobSet,
+    globs: Vec<Glob>,
+    set: OnceLock<GlobSet>,
     /// For each glob: the directory pattern it was written as, if it names a directory.
     dir_patterns: Vec<Option<String>>,
 }
 
 impl Globs {
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, String> {
-        let mut builder = GlobSetBuilder::new();
+        let mut globs = Vec::new();
         let mut dir_patterns = Vec::new();
         for p in patterns {
             let p = p.as_ref();
             let (glob, dir) = translate(p)?;
-            builder.add(build_glob(&glob).map_err(|e| format!("invalid glob `{p}`: {e}"))?);
+            globs.push(build_glob(&glob).map_err(|e| format!("invalid glob `{p}`: {}", e.kind()))?);
             dir_patterns.push(dir);
         }
-        let set = builder
-            .build()
-            .map_err(|e| format!("invalid glob list: {e}"))?;
         Ok(Globs {
             sources: patterns.iter().map(|p| p.as_ref().to_string()).collect(),
-            set,
+            globs,
+            set: OnceLock::new(),
             dir_patterns,
+        })
+    }
+
+    fn set(&self) -> &GlobSet {
+        self.set.get_or_init(|| {
+            let mut b = GlobSetBuilder::new();
+            for g in &self.globs {
+                b.add(g.clone());
+            }
+            b.build()
+                .unwrap_or_else(|e| panic!("glob set cannot be compiled: {e}"))
         })
     }
 
@@ -84,13 +123,13 @@ impl Globs {
     }
 
     pub fn is_match(&self, path: &str) -> bool {
-        self.set.is_match(path)
+        self.set().is_match(path)
     }
 
     /// When `path` matches because a directory pattern matched one of its ancestors, the shallowest
     /// such directory (e.g. `web/node_modules` for `web/node_modules/a/b.js`).
     pub fn matched_dir(&self, path: &str) -> Option<String> {
-        let hits = self.set.matches(path);
+        let hits = self.set().matches(path);
         let mut best: Option<String> = None;
         for i in hits {
             let Some(Some(_)) = self.dir_patterns.get(i) else {
@@ -102,7 +141,7 @@ impl Globs {
                 if ch == '/' {
                     let dir = &path[..idx];
                     let probe = format!("{dir}/_");
-                    if self.set.matches(&probe).contains(&i) {
+                    if self.set().matches(&probe).contains(&i) {
                         prefix_end = idx;
                         break;
                     }
@@ -161,12 +200,13 @@ fn translate(p: &str) -> Result<(String, Option<String>), String> {
 #[derive(Clone, Debug)]
 pub struct NameGlobs {
     pub sources: Vec<String>,
-    set: GlobSet,
+    globs: Vec<Glob>,
+    set: OnceLock<GlobSet>,
 }
 
 impl NameGlobs {
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, String> {
-        let mut b = GlobSetBuilder::new();
+        let mut globs = Vec::new();
         for p in patterns {
             let p = p.as_ref();
             if p.contains('/') {
@@ -174,16 +214,26 @@ impl NameGlobs {
                     "`{p}` is a path; `names` takes file names (use `dirs` or `globs` for places)"
                 ));
             }
-            b.add(build_glob(p).map_err(|e| format!("invalid glob `{p}`: {e}"))?);
+            globs.push(build_glob(p).map_err(|e| format!("invalid glob `{p}`: {}", e.kind()))?);
         }
         Ok(NameGlobs {
             sources: patterns.iter().map(|p| p.as_ref().to_string()).collect(),
-            set: b.build().map_err(|e| e.to_string())?,
+            globs,
+            set: OnceLock::new(),
         })
     }
 
     pub fn is_match(&self, name: &str) -> bool {
-        self.set.is_match(name)
+        self.set
+            .get_or_init(|| {
+                let mut b = GlobSetBuilder::new();
+                for g in &self.globs {
+                    b.add(g.clone());
+                }
+                b.build()
+                    .unwrap_or_else(|e| panic!("glob set cannot be compiled: {e}"))
+            })
+            .is_match(name)
     }
 }
 
@@ -250,9 +300,11 @@ impl<'de> Deserialize<'de> for ByteSize {
             N(u64),
             S(String),
         }
-        match Raw::deserialize(d)
-            .map_err(|_| serde::de::Error::custom("expected a size: a number of bytes or a string such as \"5 MiB\""))?
-        {
+        match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "expected a size: a number of bytes or a string such as \"5 MiB\"",
+            )
+        })? {
             Raw::N(n) => Ok(ByteSize(n)),
             Raw::S(s) => ByteSize::parse(&s).map_err(serde::de::Error::custom),
         }
@@ -280,7 +332,8 @@ mod tests {
     fn matched_dir_names_the_shallowest_directory() {
         let g = Globs::new(&["node_modules/"]).unwrap();
         assert_eq!(
-            g.matched_dir("web/node_modules/a/node_modules/b.js").as_deref(),
+            g.matched_dir("web/node_modules/a/node_modules/b.js")
+                .as_deref(),
             Some("web/node_modules")
         );
         assert_eq!(Globs::new(&["*.log"]).unwrap().matched_dir("a.log"), None);
@@ -301,6 +354,7 @@ mod tests {
         assert!(Pattern::new("readme").unwrap().is_match("README"));
         assert!(!Pattern::new("(?-i)readme").unwrap().is_match("README"));
         let e = Pattern::new("(unclosed").unwrap_err();
+        assert!(Globs::new(&["a[b"]).is_err());
         assert!(e.contains("invalid regex"), "{e}");
         assert!(!e.contains('\n'), "{e}");
     }

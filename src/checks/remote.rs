@@ -22,16 +22,30 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         return Outcome::not_applicable("not a git repository");
     }
     let remotes = snap.remotes();
-    let Some(remote) = remotes.iter().find(|r| r.name == "origin").or_else(|| remotes.first()) else {
+    let Some(remote) = remotes
+        .iter()
+        .find(|r| r.name == "origin")
+        .or_else(|| remotes.first())
+    else {
         return Outcome::not_applicable("no remote configured yet");
     };
     let shown = redact_userinfo(&remote.url);
     let Some((host, owner)) = host_and_owner(&remote.url) else {
-        return Outcome::fail(format!("remote {} ({shown}) is not a hosted repository URL", remote.name), vec![Finding::general(format!("{} = {shown}", remote.name))]);
+        return Outcome::fail(
+            format!(
+                "remote {} ({shown}) is not a hosted repository URL",
+                remote.name
+            ),
+            vec![Finding::general(format!("{} = {shown}", remote.name))],
+        );
     };
     if !p.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
         return Outcome::fail(
-            format!("{} is hosted on {host}, not {}", remote.name, p.hosts.join(" or ")),
+            format!(
+                "{} is hosted on {host}, not {}",
+                remote.name,
+                p.hosts.join(" or ")
+            ),
             vec![Finding::general(format!("{} = {shown}", remote.name))],
         );
     }
@@ -39,8 +53,15 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         Outcome::pass(format!("{} is under {host}/{owner}", remote.name))
     } else {
         Outcome::fail(
-            format!("{} is under {host}/{owner}, which is not one of the organisation's accounts", remote.name),
-            vec![Finding::general(format!("{} = {shown}; accepted owners: {}", remote.name, p.orgs.join(", ")))],
+            format!(
+                "{} is under {host}/{owner}, which is not one of the organisation's accounts",
+                remote.name
+            ),
+            vec![Finding::general(format!(
+                "{} = {shown}; accepted owners: {}",
+                remote.name,
+                p.orgs.join(", ")
+            ))],
         )
     }
 }
@@ -84,16 +105,34 @@ mod tests {
     #[test]
     fn parses_remote_urls() {
         let h = |u| host_and_owner(u).unwrap();
-        assert_eq!(h("https://github.com/nhsengland/x.git"), ("github.com".into(), "nhsengland".into()));
-        assert_eq!(h("git@github.com:NHSDigital/x.git"), ("github.com".into(), "NHSDigital".into()));
-        assert_eq!(h("ssh://git@github.com:22/nhsx/x"), ("github.com".into(), "nhsx".into()));
-        assert_eq!(h("https://user:tok@GitHub.com/me/x"), ("github.com".into(), "me".into()));
+        assert_eq!(
+            h("https://github.com/nhsengland/x.git"),
+            ("github.com".into(), "nhsengland".into())
+        );
+        assert_eq!(
+            h("git@github.com:NHSDigital/x.git"),
+            ("github.com".into(), "NHSDigital".into())
+        );
+        assert_eq!(
+            h("ssh://git@github.com:22/nhsx/x"),
+            ("github.com".into(), "nhsx".into())
+        );
+        assert_eq!(
+            h("https://user:tok@GitHub.com/me/x"),
+            ("github.com".into(), "me".into())
+        );
         assert!(host_and_owner("/srv/git/x.git").is_none());
     }
 
     #[test]
     fn credentials_in_urls_are_never_shown() {
-        assert_eq!(redact_userinfo("https://user:s3cr3t@github.com/a/b"), "https://***@github.com/a/b");
-        assert_eq!(redact_userinfo("https://github.com/a/b"), "https://github.com/a/b");
+        assert_eq!(
+            redact_userinfo("https://user:s3cr3t@github.com/a/b"),
+            "https://***@github.com/a/b"
+        );
+        assert_eq!(
+            redact_userinfo("https://github.com/a/b"),
+            "https://github.com/a/b"
+        );
     }
 }

@@ -54,7 +54,8 @@ pub struct Doc {
     pub line_map: Vec<u32>,
 }
 
-static ATX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$").unwrap());
+static ATX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$").unwrap());
 static HTML_H: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\s*<h([1-6])[^>]*>(.*?)</h[1-6]>").unwrap());
 static ADOC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(={1,6})[ \t]+(\S.*)$").unwrap());
@@ -67,7 +68,9 @@ fn underline_level(line: &str, text: &str) -> Option<u8> {
         return None;
     }
     let title = text.trim();
-    if title.is_empty() || title.starts_with(['-', '*', '|', '>', '`', '<', '!', '[']) && first == '-' {
+    if title.is_empty()
+        || title.starts_with(['-', '*', '|', '>', '`', '<', '!', '[']) && first == '-'
+    {
         return None;
     }
     match first {
@@ -182,7 +185,8 @@ pub fn parse(source: &str, adoc: bool) -> Doc {
 
 static IMAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!\[[^\]]*\]\([^)]*\)").unwrap());
 static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").unwrap());
-static REF_LINK_DEF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\[[^\]]+\]:\s*\S+").unwrap());
+static REF_LINK_DEF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\[[^\]]+\]:\s*\S+").unwrap());
 static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"https?://\S+").unwrap());
 static RST_DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\.\. ").unwrap());
 
@@ -192,7 +196,14 @@ pub fn prose_words(text: &str) -> usize {
     let mut n = 0;
     for line in text.lines() {
         let t = line.trim();
-        if t.starts_with('|') || t.starts_with("[![") || REF_LINK_DEF.is_match(t) || RST_DIRECTIVE.is_match(t) || t.starts_with(":target:") || t.starts_with(":alt:") || t.starts_with(":width:") {
+        if t.starts_with('|')
+            || t.starts_with("[![")
+            || REF_LINK_DEF.is_match(t)
+            || RST_DIRECTIVE.is_match(t)
+            || t.starts_with(":target:")
+            || t.starts_with(":alt:")
+            || t.starts_with(":width:")
+        {
             continue;
         }
         let s = IMAGE.replace_all(t, " ");
@@ -237,7 +248,11 @@ mod tests {
             "# Title\nintro text\n\nUsage\n-----\nrun it\n```\n# not a heading\n```\n<h2 align=\"center\">Licence</h2>\nMIT\n",
             false,
         );
-        let heads: Vec<_> = d.sections.iter().map(|s| (s.level, s.heading.as_str())).collect();
+        let heads: Vec<_> = d
+            .sections
+            .iter()
+            .map(|s| (s.level, s.heading.as_str()))
+            .collect();
         assert_eq!(heads, vec![(1, "Title"), (2, "Usage"), (2, "Licence")]);
         assert_eq!(d.sections[1].line, 4);
         assert!(d.sections[1].body.contains("run it"));
@@ -246,7 +261,10 @@ mod tests {
 
     #[test]
     fn finds_rst_headings() {
-        let d = parse("=======\nProject\n=======\n\nSome text.\n\nInstall\n-------\npip install x\n", false);
+        let d = parse(
+            "=======\nProject\n=======\n\nSome text.\n\nInstall\n-------\npip install x\n",
+            false,
+        );
         let heads: Vec<_> = d.sections.iter().map(|s| s.heading.as_str()).collect();
         assert_eq!(heads, vec!["Project", "Install"]);
     }
@@ -259,7 +277,10 @@ mod tests {
 
     #[test]
     fn prose_ignores_badges_and_links() {
-        assert_eq!(prose_words("[![build](https://x/y.svg)](https://x)\n| a | b |\n"), 0);
+        assert_eq!(
+            prose_words("[![build](https://x/y.svg)](https://x)\n| a | b |\n"),
+            0
+        );
         assert_eq!(prose_words("A tool for [NHS](https://nhs.uk) teams."), 5);
     }
 

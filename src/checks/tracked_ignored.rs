@@ -32,12 +32,26 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         }
         match rules.ignored_at(&f.path) {
             Some(at) if at.len() < f.path.len() => *dirs.entry(at.to_string()).or_default() += 1,
-            Some(_) => findings.push(Finding::at(&f.path, "tracked, but .gitignore ignores it: check it was meant to be published")),
+            Some(_) => findings.push(Finding::at(
+                &f.path,
+                "tracked, but .gitignore ignores it: check it was meant to be published",
+            )),
             None => {}
         }
     }
     for (dir, n) in dirs {
-        findings.push(Finding::at(format!("{dir}/"), format!("{n} tracked file{} in a directory .gitignore ignores", if n == 1 { "" } else { "s" })));
+        findings.push(Finding::at(
+            format!("{dir}/"),
+            format!(
+                "{n} tracked file{} in a directory .gitignore ignores",
+                if n == 1 { "" } else { "s" }
+            ),
+        ));
     }
-    Outcome::from_findings(findings, "no tracked file is ignored", |n| format!("{n} tracked path{} ignored by .gitignore", if n == 1 { "" } else { "s" }))
+    Outcome::from_findings(findings, "no tracked file is ignored", |n| {
+        format!(
+            "{n} tracked path{} ignored by .gitignore",
+            if n == 1 { "" } else { "s" }
+        )
+    })
 }

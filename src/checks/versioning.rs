@@ -23,7 +23,8 @@ fn yes() -> bool {
 static SEMVER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$").unwrap()
 });
-static FOUR_PART: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\.\d+$").unwrap());
+static FOUR_PART: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\.\d+$").unwrap());
 static VERSION_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[vV]?\d").unwrap());
 
 /// A version found somewhere, with where it was found.
@@ -39,14 +40,24 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     for tag in snap.tags() {
         // tags like `release-2024` or `prod` are not versions; `v1.2` and `2.0` are meant to be
         if VERSION_TAG.is_match(tag) {
-            found.push(Found { version: tag.trim_start_matches(['v', 'V']).to_string(), path: None, line: None, what: format!("tag {tag}") });
+            found.push(Found {
+                version: tag.trim_start_matches(['v', 'V']).to_string(),
+                path: None,
+                line: None,
+                what: format!("tag {tag}"),
+            });
         }
     }
     for (name, extract) in MANIFESTS {
         if let Some(f) = snap.find(name) {
             if let Some(text) = snap.text(f) {
                 if let Some((version, offset)) = extract(&text) {
-                    found.push(Found { version, path: Some(f.path.clone()), line: Some(line_of(&text, offset)), what: format!("{name} version") });
+                    found.push(Found {
+                        version,
+                        path: Some(f.path.clone()),
+                        line: Some(line_of(&text, offset)),
+                        what: format!("{name} version"),
+                    });
                 }
             }
         }
@@ -56,9 +67,14 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     }
     let bad: Vec<Finding> = found
         .iter()
-        .filter(|f| !(SEMVER.is_match(&f.version) || (p.allow_four_part && FOUR_PART.is_match(&f.version))))
+        .filter(|f| {
+            !(SEMVER.is_match(&f.version) || (p.allow_four_part && FOUR_PART.is_match(&f.version)))
+        })
         .map(|f| {
-            let msg = format!("{} `{}` is not SemVer (MAJOR.MINOR.PATCH)", f.what, f.version);
+            let msg = format!(
+                "{} `{}` is not SemVer (MAJOR.MINOR.PATCH)",
+                f.what, f.version
+            );
             match (&f.path, f.line) {
                 (Some(path), Some(line)) => Finding::at_line(path, line, msg),
                 _ => Finding::general(msg),
@@ -66,7 +82,14 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         })
         .collect();
     let n = found.len();
-    Outcome::from_findings(bad, format!("{n} version{} checked, all SemVer", if n == 1 { "" } else { "s" }), |b| format!("{b} of {n} versions are not SemVer"))
+    Outcome::from_findings(
+        bad,
+        format!(
+            "{n} version{} checked, all SemVer",
+            if n == 1 { "" } else { "s" }
+        ),
+        |b| format!("{b} of {n} versions are not SemVer"),
+    )
 }
 
 type Extract = fn(&str) -> Option<(String, usize)>;
@@ -77,14 +100,18 @@ const MANIFESTS: &[(&str, Extract)] = &[
         (!v.is_empty() && !v.contains('\n')).then(|| (v.to_string(), t.find(v).unwrap_or(0)))
     }),
     ("Cargo.toml", |t| toml_version(t, &["package"])),
-    ("pyproject.toml", |t| toml_version(t, &["project"]).or_else(|| toml_version(t, &["tool", "poetry"]))),
+    ("pyproject.toml", |t| {
+        toml_version(t, &["project"]).or_else(|| toml_version(t, &["tool", "poetry"]))
+    }),
     ("package.json", |t| {
         let v: serde_json::Value = serde_json::from_str(t).ok()?;
         let s = v.get("version")?.as_str()?.to_string();
         let at = t.find("\"version\"").unwrap_or(0);
         Some((s, at))
     }),
-    ("setup.cfg", |t| key_line(t, r"(?m)^version\s*=\s*(\S+)\s*$")),
+    ("setup.cfg", |t| {
+        key_line(t, r"(?m)^version\s*=\s*(\S+)\s*$")
+    }),
     ("DESCRIPTION", |t| key_line(t, r"(?m)^Version:\s*(\S+)\s*$")),
 ];
 
@@ -105,7 +132,10 @@ fn key_line(text: &str, re: &str) -> Option<(String, usize)> {
     let c = re.captures(text)?;
     let m = c.get(1)?;
     // setup.cfg's `version = attr: pkg.__version__` and `file:` refer elsewhere
-    if m.as_str().ends_with(':') || m.as_str().starts_with("attr:") || m.as_str().starts_with("file:") {
+    if m.as_str().ends_with(':')
+        || m.as_str().starts_with("attr:")
+        || m.as_str().starts_with("file:")
+    {
         return None;
     }
     Some((m.as_str().to_string(), m.start()))
@@ -119,7 +149,13 @@ mod tests {
     #[test]
     fn manifests_are_read_and_judged() {
         let p: Params = toml::from_str("").unwrap();
-        let snap = Snapshot::from_memory(&[("Cargo.toml", b"[package]\nname = \"x\"\nversion = \"1.2.3\"\n"), ("package.json", b"{\n  \"version\": \"1.2\"\n}")]);
+        let snap = Snapshot::from_memory(&[
+            (
+                "Cargo.toml",
+                b"[package]\nname = \"x\"\nversion = \"1.2.3\"\n",
+            ),
+            ("package.json", b"{\n  \"version\": \"1.2\"\n}"),
+        ]);
         let o = run(&p, &snap);
         assert_eq!(o.status, Status::Fail);
         assert_eq!(o.findings.len(), 1);

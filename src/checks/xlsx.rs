@@ -17,7 +17,9 @@ pub fn first_row(bytes: &[u8]) -> Option<Vec<String>> {
         None => Vec::new(),
     };
     let row_start = sheet_xml.find("<row")?;
-    let row_end = sheet_xml[row_start..].find("</row>").map(|i| row_start + i)?;
+    let row_end = sheet_xml[row_start..]
+        .find("</row>")
+        .map(|i| row_start + i)?;
     let row = &sheet_xml[row_start..row_end];
     let mut cells = Vec::new();
     let mut rest = row;
@@ -32,7 +34,9 @@ pub fn first_row(bytes: &[u8]) -> Option<Vec<String>> {
         let end = rest.find("</c>")?;
         let body = &rest[tag_end + 1..end];
         let value = if tag.contains("t=\"s\"") {
-            inner(body, "v").and_then(|v| v.trim().parse::<usize>().ok()).and_then(|i| shared.get(i).cloned())
+            inner(body, "v")
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .and_then(|i| shared.get(i).cloned())
         } else if tag.contains("t=\"inlineStr\"") {
             Some(texts(body))
         } else {
@@ -61,7 +65,9 @@ fn u32_at(b: &[u8], i: usize) -> Option<u32> {
 
 fn central_directory(b: &[u8]) -> Option<Vec<Entry>> {
     let min = b.len().saturating_sub(22 + 65535);
-    let eocd = (min..=b.len().checked_sub(22)?).rev().find(|&i| u32_at(b, i) == Some(0x0605_4b50))?;
+    let eocd = (min..=b.len().checked_sub(22)?)
+        .rev()
+        .find(|&i| u32_at(b, i) == Some(0x0605_4b50))?;
     let count = u16_at(b, eocd + 10)? as usize;
     let mut at = u32_at(b, eocd + 16)? as usize;
     let mut out = Vec::with_capacity(count.min(1024));
@@ -120,11 +126,18 @@ fn texts(s: &str) -> String {
 }
 
 fn shared_strings(xml: &str) -> Vec<String> {
-    xml.split("<si>").skip(1).map(|si| texts(si.split("</si>").next().unwrap_or(""))).collect()
+    xml.split("<si>")
+        .skip(1)
+        .map(|si| texts(si.split("</si>").next().unwrap_or("")))
+        .collect()
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -172,7 +185,10 @@ pub(crate) mod tests {
             ("xl/sharedStrings.xml", "<sst><si><t>NHS_Number</t></si><si><r><t>Date of </t></r><r><t>Birth</t></r></si></sst>"),
             ("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c><c r=\"C1\" t=\"inlineStr\"><is><t>post&amp;code</t></is></c></row><row r=\"2\"><c><v>1</v></c></row></sheetData></worksheet>"),
         ]);
-        assert_eq!(first_row(&book).unwrap(), vec!["NHS_Number", "Date of Birth", "post&code"]);
+        assert_eq!(
+            first_row(&book).unwrap(),
+            vec!["NHS_Number", "Date of Birth", "post&code"]
+        );
         assert!(first_row(b"not a zip").is_none());
     }
 }

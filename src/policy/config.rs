@@ -13,7 +13,7 @@ use crate::finding::FailOn;
 /// `[rule.<id>]` tables: `level` plus check parameters.
 pub type RawOverrides = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<toml::Value>>>;
 
-#[derive(Deserialize, Default)]
+#[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawConfig {
     /// The policy to use (a built-in name or a path relative to the config file).
@@ -35,7 +35,7 @@ pub struct RawConfig {
     pub attestation: Vec<RawAttestation>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExemption {
     #[serde(default)]
@@ -48,7 +48,7 @@ pub struct RawExemption {
     pub reason: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAttestation {
     pub rule: Spanned<String>,
@@ -84,7 +84,8 @@ impl Exemption {
             None => false,
             Some(p) => {
                 let bare = p.trim_end_matches('/');
-                self.paths.is_match(bare) || (p.ends_with('/') && self.paths.is_match(&format!("{bare}/_")))
+                self.paths.is_match(bare)
+                    || (p.ends_with('/') && self.paths.is_match(&format!("{bare}/_")))
             }
         }
     }
@@ -98,7 +99,13 @@ pub fn attestation_date(v: &toml::Value) -> Option<String> {
         _ => return None,
     };
     let ok = s.len() == 10
-        && s.as_bytes().iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+        && s.as_bytes().iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     ok.then_some(s)
 }
 
@@ -108,7 +115,10 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_with_positions() {
-        let f = SourceFile::new(".openready.toml", "policy = \"nhs\"\nfail_on = \"warning\"\n");
+        let f = SourceFile::new(
+            ".openready.toml",
+            "policy = \"nhs\"\nfail_on = \"warning\"\n",
+        );
         let d = parse(&f).unwrap_err();
         assert_eq!(d.position().unwrap(), ".openready.toml:2:1");
         assert!(d.message.contains("fail_on"), "{}", d.message);
@@ -116,12 +126,22 @@ mod tests {
 
     #[test]
     fn exemptions_need_a_reason() {
-        let f = SourceFile::new("c.toml", "[[exemption]]\nrule = \"no-data-files\"\npaths = [\"data/\"]\n");
+        let f = SourceFile::new(
+            "c.toml",
+            "[[exemption]]\nrule = \"no-data-files\"\npaths = [\"data/\"]\n",
+        );
         let d = parse(&f).unwrap_err();
         assert!(d.message.contains("reason"), "{}", d.message);
-        let f = SourceFile::new("c.toml", "[[exemption]]\nrule = \"x\"\npaths = [\"data/\"]\nreason = \"synthetic\"\n");
+        let f = SourceFile::new(
+            "c.toml",
+            "[[exemption]]\nrule = \"x\"\npaths = [\"data/\"]\nreason = \"synthetic\"\n",
+        );
         let c = parse(&f).unwrap();
-        let e = Exemption { rules: vec!["x".into()], paths: c.exemption[0].paths.clone(), reason: "r".into() };
+        let e = Exemption {
+            rules: vec!["x".into()],
+            paths: c.exemption[0].paths.clone(),
+            reason: "r".into(),
+        };
         assert!(e.covers_path(Some("data/a.csv")));
         assert!(e.covers_path(Some("data/")));
         assert!(!e.covers_path(Some("src/a.csv")));
@@ -130,7 +150,10 @@ mod tests {
 
     #[test]
     fn spanned_override_keys() {
-        let f = SourceFile::new("c.toml", "[rule.no-large-files]\nlevel = \"error\"\nmax-size = \"10 MiB\"\n");
+        let f = SourceFile::new(
+            "c.toml",
+            "[rule.no-large-files]\nlevel = \"error\"\nmax-size = \"10 MiB\"\n",
+        );
         let c = parse(&f).unwrap();
         let (id, table) = c.rule.iter().next().unwrap();
         assert_eq!(id.get_ref(), "no-large-files");
@@ -142,7 +165,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(attestation_date(&toml::Value::String("2026-11-02".into())).as_deref(), Some("2026-11-02"));
+        assert_eq!(
+            attestation_date(&toml::Value::String("2026-11-02".into())).as_deref(),
+            Some("2026-11-02")
+        );
         assert!(attestation_date(&toml::Value::String("2 Nov".into())).is_none());
         let doc: toml::Table = toml::from_str("d = 2026-11-02").unwrap();
         assert_eq!(attestation_date(&doc["d"]).as_deref(), Some("2026-11-02"));

@@ -66,10 +66,16 @@ impl Registry {
     /// The built-in rules and policies.
     pub fn builtin() -> Result<Registry, Diagnostics> {
         let mut diags = Vec::new();
-        let mut reg = Registry { rules: BTreeMap::new(), policies: BTreeMap::new() };
+        let mut reg = Registry {
+            rules: BTreeMap::new(),
+            policies: BTreeMap::new(),
+        };
         for (path, text) in builtin::RULE_FILES {
             let file = SourceFile::new(format!("{path} (built in)"), *text);
-            let stem = Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let stem = Path::new(path)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("");
             match rule::parse(file, stem, true) {
                 Ok(r) => {
                     reg.rules.insert(r.id.clone(), Arc::new(r));
@@ -92,7 +98,8 @@ impl Registry {
     }
 
     fn add_policy(&mut self, file: SourceFile, builtin: bool) -> Result<(), Diagnostic> {
-        let raw: RawPolicy = toml::from_str(&file.text).map_err(|e| Diagnostic::from_toml(&file, &e))?;
+        let raw: RawPolicy =
+            toml::from_str(&file.text).map_err(|e| Diagnostic::from_toml(&file, &e))?;
         let name = raw.name.get_ref().clone();
         if let Some(existing) = self.policies.get(&name) {
             if existing.builtin && !builtin {
@@ -101,23 +108,41 @@ impl Registry {
         }
         self.policies.insert(
             name.clone(),
-            PolicyDef { name, title: raw.title.clone(), description: raw.description.clone(), builtin, raw, file },
+            PolicyDef {
+                name,
+                title: raw.title.clone(),
+                description: raw.description.clone(),
+                builtin,
+                raw,
+                file,
+            },
         );
         Ok(())
     }
 
     /// Add a team's own rule files.
-    fn add_user_rules(&mut self, files: Vec<(PathBuf, String)>, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    fn add_user_rules(
+        &mut self,
+        files: Vec<(PathBuf, String)>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<String> {
         let mut added = Vec::new();
         for (path, text) in files {
             let file = SourceFile::new(path.display().to_string(), text);
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
             match rule::parse(file, &stem, false) {
                 Ok(r) => {
                     if let Some(existing) = self.rules.get(&r.id) {
                         diags.push(Diagnostic::in_file(
                             &r.file.name,
-                            format!("rule `{}` is already defined by {}; choose another id", r.id, existing.file.name),
+                            format!(
+                                "rule `{}` is already defined by {}; choose another id",
+                                r.id, existing.file.name
+                            ),
                         ));
                         continue;
                     }
@@ -149,17 +174,31 @@ impl Registry {
         chain: &mut Vec<String>,
     ) -> (BTreeSet<String>, Vec<(&'a SourceFile, &'a RawOverrides)>) {
         let Some(p) = self.policies.get(name) else {
-            diags.push(Diagnostic::new(format!("unknown policy `{name}` (built in: {})", self.builtin_policy_names().join(", "))));
+            diags.push(Diagnostic::new(format!(
+                "unknown policy `{name}` (built in: {})",
+                self.builtin_policy_names().join(", ")
+            )));
             return (BTreeSet::new(), Vec::new());
         };
         if chain.contains(&p.name) {
-            diags.push(Diagnostic::in_file(&p.file.name, format!("policies extend each other in a cycle: {} → {}", chain.join(" → "), p.name)));
+            diags.push(Diagnostic::in_file(
+                &p.file.name,
+                format!(
+                    "policies extend each other in a cycle: {} → {}",
+                    chain.join(" → "),
+                    p.name
+                ),
+            ));
             return (BTreeSet::new(), Vec::new());
         }
         chain.push(p.name.clone());
         let (mut set, mut overrides) = match &p.raw.extends {
             Some(parent) if !self.policies.contains_key(parent.get_ref()) => {
-                diags.push(Diagnostic::at(&p.file, parent.span(), format!("`extends` names unknown policy `{}`", parent.get_ref())));
+                diags.push(Diagnostic::at(
+                    &p.file,
+                    parent.span(),
+                    format!("`extends` names unknown policy `{}`", parent.get_ref()),
+                ));
                 (BTreeSet::new(), Vec::new())
             }
             Some(parent) => self.expand(parent.get_ref(), diags, chain),
@@ -168,7 +207,12 @@ impl Registry {
         chain.pop();
         for r in &p.raw.rules {
             if r.get_ref() == "*" {
-                set.extend(self.rules.values().filter(|r| r.builtin).map(|r| r.id.clone()));
+                set.extend(
+                    self.rules
+                        .values()
+                        .filter(|r| r.builtin)
+                        .map(|r| r.id.clone()),
+                );
             } else if self.rules.contains_key(r.get_ref()) {
                 set.insert(r.get_ref().clone());
             } else {
@@ -186,7 +230,11 @@ impl Registry {
     }
 
     pub fn builtin_policy_names(&self) -> Vec<String> {
-        self.policies.values().filter(|p| p.builtin).map(|p| p.name.clone()).collect()
+        self.policies
+            .values()
+            .filter(|p| p.builtin)
+            .map(|p| p.name.clone())
+            .collect()
     }
 
     /// Closest known rule id, for "did you mean".
@@ -201,8 +249,15 @@ impl Registry {
 }
 
 fn unknown_rule(file: &SourceFile, id: &Spanned<String>, reg: &Registry) -> Diagnostic {
-    let hint = reg.suggest(id.get_ref()).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-    Diagnostic::at(file, id.span(), format!("unknown rule id `{}`{hint}", id.get_ref()))
+    let hint = reg
+        .suggest(id.get_ref())
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    Diagnostic::at(
+        file,
+        id.span(),
+        format!("unknown rule id `{}`{hint}", id.get_ref()),
+    )
 }
 
 /// Edit distance, for suggestions.
@@ -212,7 +267,9 @@ fn strsim(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -251,21 +308,27 @@ pub struct Request {
     pub rule_dirs: Vec<PathBuf>,
 }
 
-/// The config file, if any: its path (for relative paths and messages) and text.
-pub type ConfigText = Option<(PathBuf, String)>;
+/// The config file, if any: its path (for relative paths), the name to show, and its text.
+pub type ConfigText = Option<(PathBuf, String, String)>;
+
+/// Reads a folder of rule files: (path, text) of each `.toml`.
+pub type ReadDir<'a> = &'a dyn Fn(&Path) -> Result<Vec<(PathBuf, String)>, String>;
+
+/// A parameter override: key, value, and where it was written.
+type ParamOverride = (String, toml::Value, SourceFile, std::ops::Range<usize>);
 
 /// Resolve the policy for a run. `read_dir` reads a folder of rule files.
 pub fn resolve(
     req: &Request,
     config: ConfigText,
-    read_dir: &dyn Fn(&Path) -> Result<Vec<(PathBuf, String)>, String>,
+    read_dir: ReadDir,
 ) -> Result<(Registry, Plan), Diagnostics> {
     let mut reg = Registry::builtin()?;
     let mut diags: Vec<Diagnostic> = Vec::new();
 
     let (cfg_file, cfg) = match &config {
-        Some((path, text)) => {
-            let file = SourceFile::new(path.display().to_string(), text.as_str());
+        Some((_, name, text)) => {
+            let file = SourceFile::new(name.clone(), text.as_str());
             match config::parse(&file) {
                 Ok(c) => (Some(file), c),
                 Err(d) => return Err(d.into()),
@@ -273,11 +336,17 @@ pub fn resolve(
         }
         None => (None, config::RawConfig::default()),
     };
-    let cfg_dir = config.as_ref().and_then(|(p, _)| p.parent().map(Path::to_path_buf)).unwrap_or_default();
+    let cfg_dir = config
+        .as_ref()
+        .and_then(|(p, _, _)| p.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
 
     // The team's own rules: from the config's `rules` folders and from --rules.
-    let mut dirs: Vec<(PathBuf, Option<std::ops::Range<usize>>)> =
-        cfg.rules.iter().map(|d| (cfg_dir.join(d.get_ref()), Some(d.span()))).collect();
+    let mut dirs: Vec<(PathBuf, Option<std::ops::Range<usize>>)> = cfg
+        .rules
+        .iter()
+        .map(|d| (cfg_dir.join(d.get_ref()), Some(d.span())))
+        .collect();
     dirs.extend(req.rule_dirs.iter().map(|d| (d.clone(), None)));
     let mut user_rules = Vec::new();
     for (dir, span) in dirs {
@@ -291,25 +360,42 @@ pub fn resolve(
     }
 
     // The policy: command line, then config, then the default. A path loads a policy file.
-    let policy_arg = req.policy.clone().or_else(|| cfg.policy.as_ref().map(|p| p.get_ref().clone()));
-    let mut policy_name = policy_arg.clone().unwrap_or_else(|| DEFAULT_POLICY.to_string());
-    if policy_arg.as_ref().is_some_and(|p| p.ends_with(".toml") || p.contains('/')) {
-        let path = if req.policy.is_some() { PathBuf::from(&policy_name) } else { cfg_dir.join(&policy_name) };
+    let policy_arg = req
+        .policy
+        .clone()
+        .or_else(|| cfg.policy.as_ref().map(|p| p.get_ref().clone()));
+    let mut policy_name = policy_arg
+        .clone()
+        .unwrap_or_else(|| DEFAULT_POLICY.to_string());
+    if policy_arg
+        .as_ref()
+        .is_some_and(|p| p.ends_with(".toml") || p.contains('/'))
+    {
+        let path = if req.policy.is_some() {
+            PathBuf::from(&policy_name)
+        } else {
+            cfg_dir.join(&policy_name)
+        };
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let file = SourceFile::new(path.display().to_string(), text);
-                match toml::from_str::<RawPolicy>(&file.text) {
-                    Ok(raw) => policy_name = raw.name.get_ref().clone(),
-                    Err(_) => {}
+                if let Ok(raw) = toml::from_str::<RawPolicy>(&file.text) {
+                    policy_name = raw.name.get_ref().clone();
                 }
                 if let Err(d) = reg.add_policy(file, false) {
                     diags.push(d);
                 }
             }
-            Err(e) => diags.push(Diagnostic::new(format!("cannot read policy file {}: {e}", path.display()))),
+            Err(e) => diags.push(Diagnostic::new(format!(
+                "cannot read policy file {}: {e}",
+                path.display()
+            ))),
         }
     } else if !reg.policies.contains_key(&policy_name) {
-        let msg = format!("unknown policy `{policy_name}` (built in: {})", reg.builtin_policy_names().join(", "));
+        let msg = format!(
+            "unknown policy `{policy_name}` (built in: {})",
+            reg.builtin_policy_names().join(", ")
+        );
         diags.push(match (&cfg_file, &cfg.policy, &req.policy) {
             (Some(f), Some(p), None) => Diagnostic::at(f, p.span(), msg),
             _ => Diagnostic::new(msg),
@@ -320,13 +406,18 @@ pub fn resolve(
     let (mut selected, overrides) = {
         let mut chain = Vec::new();
         let (s, o) = reg.expand(&policy_name, &mut diags, &mut chain);
-        (s, o.into_iter().map(|(f, r)| (f.clone(), r)).collect::<Vec<_>>())
+        (
+            s,
+            o.into_iter()
+                .map(|(f, r)| (f.clone(), r))
+                .collect::<Vec<_>>(),
+        )
     };
     selected.extend(user_rules);
 
     // Levels and parameters: policy overrides (parents first), then the config.
     let mut levels: BTreeMap<String, Option<Level>> = BTreeMap::new();
-    let mut params: BTreeMap<String, Vec<(String, toml::Value, SourceFile, std::ops::Range<usize>)>> = BTreeMap::new();
+    let mut params: BTreeMap<String, Vec<ParamOverride>> = BTreeMap::new();
     let mut all_overrides: Vec<(SourceFile, &RawOverrides)> = overrides;
     if let Some(f) = &cfg_file {
         all_overrides.push((f.clone(), &cfg.rule));
@@ -351,7 +442,11 @@ pub fn resolve(
                             };
                             levels.insert(id.get_ref().clone(), Some(level));
                         }
-                        _ => diags.push(Diagnostic::at(file, value.span(), "`level` must be \"error\", \"warning\", \"info\" or \"off\"")),
+                        _ => diags.push(Diagnostic::at(
+                            file,
+                            value.span(),
+                            "`level` must be \"error\", \"warning\", \"info\" or \"off\"",
+                        )),
                     }
                 } else {
                     params.entry(id.get_ref().clone()).or_default().push((
@@ -368,8 +463,13 @@ pub fn resolve(
     // --select / --ignore name rules that must exist.
     for id in req.select.iter().chain(&req.ignore) {
         if id != "*" && !reg.rules.contains_key(id) {
-            let hint = reg.suggest(id).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-            diags.push(Diagnostic::new(format!("unknown rule id `{id}`{hint} (see `openready rules`)")));
+            let hint = reg
+                .suggest(id)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            diags.push(Diagnostic::new(format!(
+                "unknown rule id `{id}`{hint} (see `openready rules`)"
+            )));
         }
     }
 
@@ -377,34 +477,51 @@ pub fn resolve(
     let ids: BTreeSet<String> = if req.select.is_empty() || req.select.iter().any(|s| s == "*") {
         selected.clone()
     } else {
-        req.select.iter().filter(|s| reg.rules.contains_key(*s)).cloned().collect()
+        req.select
+            .iter()
+            .filter(|s| reg.rules.contains_key(*s))
+            .cloned()
+            .collect()
     };
     for id in ids {
         if req.ignore.contains(&id) {
             continue;
         }
-        let Some(rule) = reg.rules.get(&id) else { continue };
+        let Some(rule) = reg.rules.get(&id) else {
+            continue;
+        };
         let level = match levels.get(&id) {
             Some(None) if req.select.is_empty() => continue, // turned off
-            Some(None) => rule.level,                        // explicitly selected: run at its own level
+            Some(None) => rule.level, // explicitly selected: run at its own level
             Some(Some(l)) => *l,
             None => rule.level,
         };
         let check = match params.get(&id) {
             None => rule.check.clone(),
             Some(list) => {
-                let kv: Vec<(String, toml::Value)> = list.iter().map(|(k, v, _, _)| (k.clone(), v.clone())).collect();
+                let kv: Vec<(String, toml::Value)> = list
+                    .iter()
+                    .map(|(k, v, _, _)| (k.clone(), v.clone()))
+                    .collect();
                 match rule.check_with(&kv) {
                     Ok(c) => c,
                     Err((i, msg)) => {
                         let (_, _, file, span) = &list[i];
-                        diags.push(Diagnostic::at(file, span.clone(), format!("rule `{id}`: {msg}")));
+                        diags.push(Diagnostic::at(
+                            file,
+                            span.clone(),
+                            format!("rule `{id}`: {msg}"),
+                        ));
                         continue;
                     }
                 }
             }
         };
-        rules.push(ActiveRule { rule: Arc::clone(rule), level, check });
+        rules.push(ActiveRule {
+            rule: Arc::clone(rule),
+            level,
+            check,
+        });
     }
 
     // Exemptions and attestations.
@@ -415,7 +532,11 @@ pub fn resolve(
             let mut ids: Vec<&Spanned<String>> = ex.rules.iter().collect();
             ids.extend(ex.rule.iter());
             if ids.is_empty() {
-                diags.push(Diagnostic::at(file, ex.reason.span(), "an exemption needs `rule = \"id\"` or `rules = [..]`"));
+                diags.push(Diagnostic::at(
+                    file,
+                    ex.reason.span(),
+                    "an exemption needs `rule = \"id\"` or `rules = [..]`",
+                ));
             }
             for id in &ids {
                 if id.get_ref() != "*" && !reg.rules.contains_key(id.get_ref()) {
@@ -423,7 +544,11 @@ pub fn resolve(
                 }
             }
             if ex.reason.get_ref().trim().len() < 3 {
-                diags.push(Diagnostic::at(file, ex.reason.span(), "an exemption needs a reason a reviewer can judge"));
+                diags.push(Diagnostic::at(
+                    file,
+                    ex.reason.span(),
+                    "an exemption needs a reason a reviewer can judge",
+                ));
             }
             exemptions.push(Exemption {
                 rules: ids.iter().map(|s| s.get_ref().clone()).collect(),
@@ -445,21 +570,37 @@ pub fn resolve(
             let date = match config::attestation_date(at.date.get_ref()) {
                 Some(d) => d,
                 None => {
-                    diags.push(Diagnostic::at(file, at.date.span(), "`date` must be a date such as 2026-11-02"));
+                    diags.push(Diagnostic::at(
+                        file,
+                        at.date.span(),
+                        "`date` must be a date such as 2026-11-02",
+                    ));
                     continue;
                 }
             };
             for (field, value) in [("by", &at.by), ("note", &at.note)] {
                 if value.get_ref().trim().is_empty() {
-                    diags.push(Diagnostic::at(file, value.span(), format!("an attestation needs `{field}`")));
+                    diags.push(Diagnostic::at(
+                        file,
+                        value.span(),
+                        format!("an attestation needs `{field}`"),
+                    ));
                 }
             }
             if attestations.contains_key(id) {
-                diags.push(Diagnostic::at(file, at.rule.span(), format!("`{id}` is attested twice")));
+                diags.push(Diagnostic::at(
+                    file,
+                    at.rule.span(),
+                    format!("`{id}` is attested twice"),
+                ));
             }
             attestations.insert(
                 id.clone(),
-                Attestation { by: at.by.get_ref().trim().to_string(), date, note: at.note.get_ref().trim().to_string() },
+                Attestation {
+                    by: at.by.get_ref().trim().to_string(),
+                    date,
+                    note: at.note.get_ref().trim().to_string(),
+                },
             );
         }
     }
@@ -476,7 +617,7 @@ pub fn resolve(
         exemptions,
         attestations,
         fail_on: req.fail_on.or(cfg.fail_on).unwrap_or_default(),
-        config_path: config.as_ref().map(|(p, _)| p.display().to_string()),
+        config_path: cfg_file.as_ref().map(|f| f.name.clone()),
     };
     Ok((reg, plan))
 }

@@ -27,7 +27,8 @@ pub enum Scope {
 }
 
 /// The three headings every description has, in order.
-pub const DESCRIPTION_HEADINGS: [&str; 3] = ["## What it checks", "## Why it matters", "## How to fix"];
+pub const DESCRIPTION_HEADINGS: [&str; 3] =
+    ["## What it checks", "## Why it matters", "## How to fix"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,15 +71,24 @@ pub fn is_valid_id(id: &str) -> bool {
 
 /// Parse one rule file; `stem` is its file name without `.toml`.
 pub fn parse(file: SourceFile, stem: &str, builtin: bool) -> Result<Rule, Vec<Diagnostic>> {
-    let raw: RawRule = toml::from_str(&file.text).map_err(|e| vec![Diagnostic::from_toml(&file, &e)])?;
+    let raw: RawRule =
+        toml::from_str(&file.text).map_err(|e| vec![Diagnostic::from_toml(&file, &e)])?;
     let mut diags = Vec::new();
     let id_span = raw.id.span();
     let id = raw.id.into_inner();
     if !is_valid_id(&id) {
-        diags.push(Diagnostic::at(&file, id_span.clone(), format!("rule id `{id}` must be lowercase kebab-case")));
+        diags.push(Diagnostic::at(
+            &file,
+            id_span.clone(),
+            format!("rule id `{id}` must be lowercase kebab-case"),
+        ));
     }
     if id != stem {
-        diags.push(Diagnostic::at(&file, id_span, format!("rule id `{id}` must equal the file name `{stem}.toml`")));
+        diags.push(Diagnostic::at(
+            &file,
+            id_span,
+            format!("rule id `{id}` must equal the file name `{stem}.toml`"),
+        ));
     }
     let desc_span = raw.description.span();
     let description = raw.description.into_inner();
@@ -86,10 +96,16 @@ pub fn parse(file: SourceFile, stem: &str, builtin: bool) -> Result<Rule, Vec<Di
         diags.push(Diagnostic::at(&file, desc_span, problem));
     }
     if raw.title.trim().is_empty() || raw.title.contains('\n') {
-        diags.push(Diagnostic::in_file(&file.name, "`title` must be one non-empty line"));
+        diags.push(Diagnostic::in_file(
+            &file.name,
+            "`title` must be one non-empty line",
+        ));
     }
     if raw.fix.trim().is_empty() || raw.fix.contains('\n') {
-        diags.push(Diagnostic::in_file(&file.name, "`fix` must be one non-empty line"));
+        diags.push(Diagnostic::in_file(
+            &file.name,
+            "`fix` must be one non-empty line",
+        ));
     }
     let params = raw_check_table(&file).unwrap_or_default();
     if !diags.is_empty() {
@@ -139,7 +155,10 @@ impl Rule {
     }
 
     /// Rebuild the check with parameter overrides; the error names the parameter that failed.
-    pub fn check_with(&self, overrides: &[(String, toml::Value)]) -> Result<Check, (usize, String)> {
+    pub fn check_with(
+        &self,
+        overrides: &[(String, toml::Value)],
+    ) -> Result<Check, (usize, String)> {
         let kind = self.kind();
         let mut table = self.params.clone();
         let inner = table
@@ -203,7 +222,9 @@ max-size = "1 MiB"
     fn parses_and_overrides_parameters() {
         let r = parse(SourceFile::new("demo.toml", RULE), "demo", false).unwrap();
         assert_eq!(r.kind(), "file-size");
-        assert!(r.check_with(&[("max-size".into(), toml::Value::String("2 MiB".into()))]).is_ok());
+        assert!(r
+            .check_with(&[("max-size".into(), toml::Value::String("2 MiB".into()))])
+            .is_ok());
         let (i, msg) = r
             .check_with(&[
                 ("max-size".into(), toml::Value::String("2 MiB".into())),
@@ -224,7 +245,11 @@ max-size = "1 MiB"
         let bad = RULE.replace("max-size", "max-sise");
         let errs = parse(SourceFile::new("demo.toml", bad), "demo", false).unwrap_err();
         assert!(errs[0].message.contains("max-sise"), "{}", errs[0].message);
-        assert!(errs[0].position().unwrap().starts_with("demo.toml:1"), "{:?}", errs[0].position());
+        assert!(
+            errs[0].position().unwrap().starts_with("demo.toml:1"),
+            "{:?}",
+            errs[0].position()
+        );
 
         let bad = RULE.replace("## Why it matters", "## Why");
         let errs = parse(SourceFile::new("demo.toml", bad), "demo", false).unwrap_err();

@@ -5,18 +5,23 @@
 //! Only `.gitignore` files that are part of the snapshot count: what a person cloning the published
 //! repository would get. `.git/info/exclude` and a user's global excludes are private to one machine.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
 
 pub struct IgnoreRules {
-    /// (directory, rules), deepest directories last.
-    files: Vec<(String, Gitignore)>,
+    /// The rules of each directory that has a .gitignore.
+    files: HashMap<String, Gitignore>,
+    /// Verdicts on directories already decided (many files share them).
+    dirs: Mutex<HashMap<String, bool>>,
 }
 
 impl IgnoreRules {
     /// `sources`: (directory of the .gitignore, its text).
     pub fn new(sources: &[(String, String)]) -> Self {
-        let mut files: Vec<(String, Gitignore)> = sources
+        let files = sources
             .iter()
             .map(|(dir, text)| {
                 let mut b = GitignoreBuilder::new(dir);
@@ -28,8 +33,10 @@ impl IgnoreRules {
                 (dir.clone(), gi)
             })
             .collect();
-        files.sort_by_key(|(d, _)| (depth(d), d.clone()));
-        IgnoreRules { files }
+        IgnoreRules {
+            files,
+            dirs: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Is there at least one .gitignore?
@@ -53,7 +60,15 @@ impl IgnoreRules {
         let mut idx = 0;
         while let Some(pos) = path[idx..].find('/') {
             let dir = &path[..idx + pos];
-            if self.decide(dir, true) {
+            let cached = self.dirs.lock().ok().and_then(|m| m.get(dir).copied());
+            let ignored = cached.unwrap_or_else(|| {
+                let v = self.decide(dir, true);
+                if let Ok(mut m) = self.dirs.lock() {
+                    m.insert(dir.to_string(), v);
+                }
+                v
+            });
+            if ignored {
                 return Some(dir);
             }
             idx += pos + 1;
@@ -63,32 +78,28 @@ impl IgnoreRules {
 
     /// The verdict of the deepest .gitignore that has an opinion on `path` itself.
     fn decide(&self, path: &str, is_dir: bool) -> bool {
-        for (dir, gi) in self.files.iter().rev() {
-            let applies = dir.is_empty()
-                || (path.len() > dir.len() && path.starts_with(dir.as_str()) && path.as_bytes()[dir.len()] == b'/');
-            if !applies {
-                continue;
+        let mut end = path.len();
+        loop {
+            // the directory whose .gitignore to consult: each ancestor of `path`, deepest first
+            let dir_end = path[..end].rfind('/');
+            let dir = dir_end.map_or("", |i| &path[..i]);
+            if let Some(gi) = self.files.get(dir) {
+                let rel = if dir.is_empty() {
+                    path
+                } else {
+                    &path[dir.len() + 1..]
+                };
+                match gi.matched(rel, is_dir) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
             }
-            let rel = if dir.is_empty() {
-                path
-            } else {
-                &path[dir.len() + 1..]
-            };
-            match gi.matched(rel, is_dir) {
-                Match::Ignore(_) => return true,
-                Match::Whitelist(_) => return false,
-                Match::None => {}
+            match dir_end {
+                Some(i) => end = i,
+                None => return false,
             }
         }
-        false
-    }
-}
-
-fn depth(dir: &str) -> usize {
-    if dir.is_empty() {
-        0
-    } else {
-        dir.matches('/').count() + 1
     }
 }
 

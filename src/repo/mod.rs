@@ -81,8 +81,8 @@ pub const CONFIG_FILE: &str = ".openready.toml";
 
 /// Open the repository (or plain directory) at `path`.
 pub fn open(path: &Path, mode: Mode) -> Result<Target, OpenError> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| OpenError(format!("{}: {e}", path.display())))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| OpenError(format!("{}: {e}", path.display())))?;
     if !meta.is_dir() {
         return Err(OpenError(format!("{}: not a directory", path.display())));
     }

@@ -89,7 +89,9 @@ impl Snapshot {
         } else {
             format!("{}/", dir.trim_end_matches('/'))
         };
-        let start = self.files.partition_point(|f| f.path.as_str() < prefix.as_str());
+        let start = self
+            .files
+            .partition_point(|f| f.path.as_str() < prefix.as_str());
         let len = prefix.len();
         self.files[start..]
             .iter()
@@ -100,8 +102,12 @@ impl Snapshot {
     /// Is there any file under `dir/`?
     pub fn has_dir(&self, dir: &str) -> bool {
         let prefix = format!("{}/", dir.trim_end_matches('/'));
-        let i = self.files.partition_point(|f| f.path.as_str() < prefix.as_str());
-        self.files.get(i).is_some_and(|f| f.path.starts_with(&prefix))
+        let i = self
+            .files
+            .partition_point(|f| f.path.as_str() < prefix.as_str());
+        self.files
+            .get(i)
+            .is_some_and(|f| f.path.starts_with(&prefix))
     }
 
     pub fn remotes(&self) -> &[Remote] {
@@ -238,7 +244,10 @@ pub(super) fn from_git(
             h.peel_to_commit()
                 .map_err(|e| git_err(&root, "HEAD does not point to a commit", e))?,
         ),
-        Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => {
+        Err(e)
+            if e.code() == git2::ErrorCode::UnbornBranch
+                || e.code() == git2::ErrorCode::NotFound =>
+        {
             None
         }
         Err(e) => return Err(git_err(&root, "cannot read HEAD", e)),
@@ -249,7 +258,9 @@ pub(super) fn from_git(
 
     let (scope, mut files) = match (mode, &head_commit) {
         (Mode::Head, Some(c)) => {
-            let tree = c.tree().map_err(|e| git_err(&root, "cannot read HEAD's tree", e))?;
+            let tree = c
+                .tree()
+                .map_err(|e| git_err(&root, "cannot read HEAD's tree", e))?;
             let mut files = Vec::new();
             tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
                 if entry.kind() == Some(git2::ObjectType::Blob) {
@@ -274,7 +285,9 @@ pub(super) fn from_git(
             } else {
                 ScopeKind::Staged
             };
-            let index = repo.index().map_err(|e| git_err(&root, "cannot read the index", e))?;
+            let index = repo
+                .index()
+                .map_err(|e| git_err(&root, "cannot read the index", e))?;
             let mut files = Vec::new();
             for entry in index.iter() {
                 // stage 0 only: during a merge conflict, the other stages are not what will be committed
@@ -291,7 +304,9 @@ pub(super) fn from_git(
             (scope, files)
         }
         (Mode::Worktree, _) => {
-            let index = repo.index().map_err(|e| git_err(&root, "cannot read the index", e))?;
+            let index = repo
+                .index()
+                .map_err(|e| git_err(&root, "cannot read the index", e))?;
             let mut files = Vec::new();
             for entry in index.iter() {
                 if (entry.flags >> 12) & 0x3 != 0 {
@@ -387,7 +402,9 @@ pub(super) fn from_directory(root: PathBuf, exclude: &Globs) -> Result<Snapshot,
             }
             Err(_) => continue,
         };
-        let Some(ft) = entry.file_type() else { continue };
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
         if ft.is_dir() {
             continue;
         }

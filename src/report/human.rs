@@ -53,38 +53,64 @@ pub fn render(report: &Report, color: bool) -> String {
         (_, "index") => "the index (no commits yet)".into(),
         _ => "the directory".into(),
     };
-    let _ = writeln!(out, "{} {} · policy {} · {} of {}", p.bold("openready"), report.tool.version, report.policy.name, what, t.path);
+    let _ = writeln!(
+        out,
+        "{} {} · policy {} · {} of {}",
+        p.bold("openready"),
+        report.tool.version,
+        report.policy.name,
+        what,
+        t.path
+    );
     if let Some(note) = &t.note {
         let _ = writeln!(out, "{}", p.dim(&format!("note: {note}")));
     }
 
     let failed = |level: Level| -> Vec<&RuleResult> {
-        report.rules.iter().filter(|r| matches!(r.status, Status::Fail | Status::Error) && r.level == level).collect()
+        report
+            .rules
+            .iter()
+            .filter(|r| matches!(r.status, Status::Fail | Status::Error) && r.level == level)
+            .collect()
     };
-    for (level, label) in [(Level::Error, "Failed: errors"), (Level::Warning, "Failed: warnings"), (Level::Info, "Failed: info")] {
+    for (level, label) in [
+        (Level::Error, "Failed: errors"),
+        (Level::Warning, "Failed: warnings"),
+        (Level::Info, "Failed: info"),
+    ] {
         let rules = failed(level);
         if rules.is_empty() {
             continue;
         }
         let head = format!("{label} ({})", rules.len());
-        let _ = writeln!(out, "\n{}", match level {
-            Level::Error => p.red(&head),
-            Level::Warning => p.yellow(&head),
-            Level::Info => p.blue(&head),
-        });
+        let _ = writeln!(
+            out,
+            "\n{}",
+            match level {
+                Level::Error => p.red(&head),
+                Level::Warning => p.yellow(&head),
+                Level::Info => p.blue(&head),
+            }
+        );
         for r in rules {
             let mark = match level {
                 Level::Error => p.red("✗"),
                 Level::Warning => p.yellow("!"),
                 Level::Info => p.blue("i"),
             };
-            let status = if r.status == Status::Error { " (could not run)" } else { "" };
+            let status = if r.status == Status::Error {
+                " (could not run)"
+            } else {
+                ""
+            };
             let _ = writeln!(out, "  {mark} {}  {}{status}", p.bold(&r.id), r.title);
             let _ = writeln!(out, "      {}", r.message);
             let active: Vec<_> = r.active_findings().collect();
             for f in active.iter().take(MAX_SHOWN) {
                 let loc = match (&f.path, f.line) {
                     (Some(path), Some(line)) => format!("{path}:{line}: "),
+                    // a message that already opens with its path needs no prefix
+                    (Some(path), None) if f.message.starts_with(path.as_str()) => String::new(),
                     (Some(path), None) => format!("{path}: "),
                     _ => String::new(),
                 };
@@ -94,47 +120,114 @@ pub fn render(report: &Report, color: bool) -> String {
                 let _ = writeln!(out, "      {}{}", p.bold(&loc), f.message);
             }
             if active.len() > MAX_SHOWN {
-                let _ = writeln!(out, "      {}", p.dim(&format!("… and {} more (see --format json)", active.len() - MAX_SHOWN)));
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    p.dim(&format!(
+                        "… and {} more (see --format json)",
+                        active.len() - MAX_SHOWN
+                    ))
+                );
             }
             if r.suppressed > 0 {
-                let _ = writeln!(out, "      {}", p.dim(&format!("{} more exempted in the config", r.suppressed)));
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    p.dim(&format!("{} more exempted in the config", r.suppressed))
+                );
             }
             let _ = writeln!(out, "      {} {}", p.dim("fix:"), r.fix);
         }
     }
 
-    let exempted: Vec<_> = report.rules.iter().filter(|r| r.status == Status::Pass && r.suppressed > 0).collect();
+    let exempted: Vec<_> = report
+        .rules
+        .iter()
+        .filter(|r| r.status == Status::Pass && r.suppressed > 0)
+        .collect();
     if !exempted.is_empty() {
-        let _ = writeln!(out, "\n{}", p.bold(&format!("Exempted ({})", exempted.len())));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.bold(&format!("Exempted ({})", exempted.len()))
+        );
         for r in exempted {
-            let reasons: std::collections::BTreeSet<_> = r.findings.iter().filter_map(|f| f.suppressed.as_ref().map(|s| s.reason.as_str())).collect();
-            let _ = writeln!(out, "  ~ {}  {} finding{}: {}", p.bold(&r.id), r.suppressed, if r.suppressed == 1 { "" } else { "s" }, reasons.into_iter().collect::<Vec<_>>().join("; "));
+            let reasons: std::collections::BTreeSet<_> = r
+                .findings
+                .iter()
+                .filter_map(|f| f.suppressed.as_ref().map(|s| s.reason.as_str()))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  ~ {}  {} finding{}: {}",
+                p.bold(&r.id),
+                r.suppressed,
+                if r.suppressed == 1 { "" } else { "s" },
+                reasons.into_iter().collect::<Vec<_>>().join("; ")
+            );
         }
     }
 
-    let manual: Vec<_> = report.rules.iter().filter(|r| r.status == Status::Manual).collect();
-    let attested: Vec<_> = report.rules.iter().filter(|r| r.attestation.is_some()).collect();
+    let manual: Vec<_> = report
+        .rules
+        .iter()
+        .filter(|r| r.status == Status::Manual)
+        .collect();
+    let attested: Vec<_> = report
+        .rules
+        .iter()
+        .filter(|r| r.attestation.is_some())
+        .collect();
     if !manual.is_empty() || !attested.is_empty() {
-        let _ = writeln!(out, "\n{}", p.bold(&format!("Manual checks ({} to confirm, {} attested)", manual.len(), attested.len())));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.bold(&format!(
+                "Manual checks ({} to confirm, {} attested)",
+                manual.len(),
+                attested.len()
+            ))
+        );
         for r in manual {
             let _ = writeln!(out, "  ? {}  {}", p.bold(&r.id), r.title);
         }
         for r in attested {
             let a = r.attestation.as_ref().expect("filtered");
-            let _ = writeln!(out, "  {} {}  {} — {}, {}: {}", p.green("✓"), p.bold(&r.id), r.title, a.by, a.date, a.note);
+            let _ = writeln!(
+                out,
+                "  {} {}  {} — {}, {}: {}",
+                p.green("✓"),
+                p.bold(&r.id),
+                r.title,
+                a.by,
+                a.date,
+                a.note
+            );
         }
     }
 
-    let passed: Vec<_> = report.rules.iter().filter(|r| r.status == Status::Pass && r.attestation.is_none() && r.suppressed == 0).collect();
+    let passed: Vec<_> = report
+        .rules
+        .iter()
+        .filter(|r| r.status == Status::Pass && r.attestation.is_none() && r.suppressed == 0)
+        .collect();
     if !passed.is_empty() {
         let _ = writeln!(out, "\n{}", p.bold(&format!("Passed ({})", passed.len())));
         for r in passed {
             let _ = writeln!(out, "  {} {}  {}", p.green("✓"), r.id, p.dim(&r.message));
         }
     }
-    let na: Vec<_> = report.rules.iter().filter(|r| r.status == Status::NotApplicable).collect();
+    let na: Vec<_> = report
+        .rules
+        .iter()
+        .filter(|r| r.status == Status::NotApplicable)
+        .collect();
     if !na.is_empty() {
-        let _ = writeln!(out, "\n{}", p.bold(&format!("Not applicable ({})", na.len())));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.bold(&format!("Not applicable ({})", na.len()))
+        );
         for r in na {
             let _ = writeln!(out, "  - {}  {}", r.id, p.dim(&r.message));
         }
@@ -156,21 +249,41 @@ fn summary_line(report: &Report, p: &Palette) -> String {
     };
     let mut parts = Vec::new();
     if s.failed_errors > 0 {
-        parts.push(format!("{} error{}", s.failed_errors, if s.failed_errors == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{} error{}",
+            s.failed_errors,
+            if s.failed_errors == 1 { "" } else { "s" }
+        ));
     }
     if s.failed_warnings > 0 {
-        parts.push(format!("{} warning{}", s.failed_warnings, if s.failed_warnings == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{} warning{}",
+            s.failed_warnings,
+            if s.failed_warnings == 1 { "" } else { "s" }
+        ));
     }
     if s.failed_info > 0 {
         parts.push(format!("{} info", s.failed_info));
     }
-    let failed = if parts.is_empty() { "nothing failed".to_string() } else { format!("failed: {}", parts.join(", ")) };
+    let failed = if parts.is_empty() {
+        "nothing failed".to_string()
+    } else {
+        format!("failed: {}", parts.join(", "))
+    };
     format!(
         "{verdict} {failed}; {} passed, {} manual, {} not applicable{} (fail-on {})",
         s.pass,
         s.manual,
         s.not_applicable,
-        if s.suppressed > 0 { format!(", {} findings exempted", s.suppressed) } else { String::new() },
+        if s.suppressed > 0 {
+            format!(
+                ", {} finding{} exempted",
+                s.suppressed,
+                if s.suppressed == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        },
         match report.fail_on {
             crate::finding::FailOn::Error => "error",
             crate::finding::FailOn::Warning => "warning",

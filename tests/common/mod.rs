@@ -5,7 +5,12 @@
 use std::path::{Path, PathBuf};
 
 pub fn signature() -> git2::Signature<'static> {
-    git2::Signature::new("Test Author", "test.author@nhs.example", &git2::Time::new(1_767_225_600, 0)).unwrap()
+    git2::Signature::new(
+        "Test Author",
+        "test.author@nhs.example",
+        &git2::Time::new(1_767_225_600, 0),
+    )
+    .unwrap()
 }
 
 /// Write `files` (path, content) under `dir`.
@@ -52,7 +57,9 @@ pub fn init_and_stage(dir: &Path) -> git2::Repository {
     let repo = git2::Repository::init(dir).unwrap();
     {
         let mut index = repo.index().unwrap();
-        index.add_all(["*"], git2::IndexAddOption::FORCE, None).unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::FORCE, None)
+            .unwrap();
         index.write().unwrap();
     }
     repo
@@ -66,7 +73,8 @@ pub fn commit(repo: &git2::Repository, message: &str) -> git2::Oid {
     let sig = signature();
     let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
     let parents: Vec<&git2::Commit> = parent.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents).unwrap()
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .unwrap()
 }
 
 /// A repository holding one commit of everything in `dir`.

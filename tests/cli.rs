@@ -1,0 +1,419 @@
+//! The command line end to end: exit codes, the scopes (HEAD, staged, work tree, no commits yet,
+//! plain directory, bare repository), config errors with positions, and snapshots of the reports.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn openready(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("openready").unwrap();
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("OPENREADY_POLICY");
+    c
+}
+
+const README: &[u8] = b"# Demo\n\nDemo is a small tool that helps NHS analysts tidy spreadsheets of synthetic data before they share\nthem with colleagues, and shows how we publish code in the open.\n\n## Contact\n\nEmail demo-team@nhs.example.uk\n";
+
+fn repo_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    common::write_files(tmp.path(), files);
+    common::commit_all(tmp.path());
+    tmp
+}
+
+#[test]
+fn exit_codes_pass_fail_and_cannot_check() {
+    let ok = repo_with(&[("README.md", README)]);
+    openready(ok.path())
+        .args(["check", "--select", "readme-file,readme-purpose"])
+        .assert()
+        .code(0);
+    let bad = repo_with(&[("notes.txt", b"x")]);
+    openready(bad.path())
+        .args(["check", "--select", "readme-file"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("readme-file"));
+    // a warning fails only with --fail-on warning
+    openready(bad.path())
+        .args(["check", "--select", "gitignore"])
+        .assert()
+        .code(0);
+    openready(bad.path())
+        .args(["check", "--select", "gitignore", "--fail-on", "warning"])
+        .assert()
+        .code(1);
+    openready(bad.path())
+        .args(["check", "--select", "readme-file", "--fail-on", "never"])
+        .assert()
+        .code(0);
+    // cannot check: not a directory, bad arguments, unknown rule or policy
+    openready(bad.path())
+        .args(["check", "notes.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a directory"));
+    openready(bad.path())
+        .args(["check", "--frobnicate"])
+        .assert()
+        .code(2);
+    openready(bad.path())
+        .args(["check", "--select", "readme-fil"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("unknown rule id `readme-fil`")
+                .and(predicate::str::contains("did you mean `readme-file`")),
+        );
+    openready(bad.path())
+        .args(["check", "--policy", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown policy"));
+}
+
+#[test]
+fn head_staged_and_worktree_see_different_trees() {
+    let tmp = repo_with(&[("notes.txt", b"x")]);
+    // an uncommitted, untracked README counts only in the work tree
+    std::fs::write(tmp.path().join("README.md"), README).unwrap();
+    let sel = ["check", "--select", "readme-file", "--format", "json"];
+    openready(tmp.path())
+        .args(sel)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"scope\": \"head\""));
+    openready(tmp.path())
+        .args(sel)
+        .arg("--staged")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"scope\": \"staged\""));
+    openready(tmp.path())
+        .args(sel)
+        .arg("--worktree")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"scope\": \"worktree\""));
+    // once staged, the index has it but HEAD still does not
+    let repo = git2::Repository::open(tmp.path()).unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("README.md")).unwrap();
+    index.write().unwrap();
+    openready(tmp.path())
+        .args(sel)
+        .arg("--staged")
+        .assert()
+        .code(0);
+    openready(tmp.path()).args(sel).assert().code(1);
+    // a file deleted from the work tree is gone from --worktree but not from HEAD
+    std::fs::remove_file(tmp.path().join("notes.txt")).unwrap();
+    let out = openready(tmp.path())
+        .args([
+            "check",
+            "--select",
+            "no-log-files",
+            "--worktree",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+#[test]
+fn ignored_untracked_files_are_not_in_the_worktree_scope() {
+    let tmp = repo_with(&[(".gitignore", b"*.log\n"), ("README.md", README)]);
+    std::fs::write(tmp.path().join("debug.log"), "x").unwrap();
+    std::fs::write(tmp.path().join("new.log.txt"), "x").unwrap();
+    openready(tmp.path())
+        .args(["check", "--select", "no-log-files", "--worktree"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn a_repository_with_no_commits_is_checked_on_its_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::write_files(tmp.path(), &[("README.md", README)]);
+    common::init_and_stage(tmp.path());
+    openready(tmp.path())
+        .args(["check", "--select", "readme-file", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("\"scope\": \"index\"")
+                .and(predicate::str::contains("no commits yet")),
+        );
+    openready(tmp.path())
+        .args(["check", "--select", "readme-file"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no commits yet"));
+}
+
+#[test]
+fn a_plain_directory_is_walked_honouring_gitignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::write_files(
+        tmp.path(),
+        &[
+            (".gitignore", b"*.log\n"),
+            ("README.md", README),
+            ("app.log", b"x"),
+            ("sub/keep.log.txt", b"x"),
+        ],
+    );
+    openready(tmp.path())
+        .args([
+            "check",
+            "--select",
+            "no-log-files,tracked-but-ignored,remote-org-hosted,readme-file",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("\"scope\": \"directory\"")
+                .and(predicate::str::contains("\"not-applicable\": 2")),
+        );
+    std::fs::write(tmp.path().join(".gitignore"), "").unwrap();
+    openready(tmp.path())
+        .args(["check", "--select", "no-log-files", "--fail-on", "warning"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_bare_repository_is_checked_on_head() {
+    let src = repo_with(&[("README.md", README)]);
+    let bare = tempfile::tempdir().unwrap();
+    git2::build::RepoBuilder::new()
+        .bare(true)
+        .clone(src.path().to_str().unwrap(), &bare.path().join("b.git"))
+        .unwrap();
+    let b = bare.path().join("b.git");
+    openready(&b)
+        .args(["check", "--select", "readme-file", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"scope\": \"head\""));
+    openready(&b)
+        .args(["check", "--staged"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bare repository"));
+}
+
+#[test]
+fn config_problems_are_all_reported_with_positions() {
+    let tmp = repo_with(&[("README.md", README)]);
+    std::fs::write(
+        tmp.path().join(".openready.toml"),
+        "[rule.no-large-files]\nmax-sise = \"1 MiB\"\n\n[rule.no-such-rule]\nlevel = \"error\"\n\n[rule.gitignore]\nlevel = \"loud\"\n\n[[exemption]]\nrule = \"no-data-files\"\nreason = \"\"\n",
+    )
+    .unwrap();
+    let assert = openready(tmp.path()).arg("check").assert().code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    for want in [
+        ".openready.toml:2:1",
+        "max-sise",
+        ".openready.toml:4:7",
+        "unknown rule id `no-such-rule`",
+        ".openready.toml:8:9",
+        ".openready.toml:12:10",
+        "4 problems",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in:\n{err}");
+    }
+    // a syntax error names its line too
+    std::fs::write(
+        tmp.path().join(".openready.toml"),
+        "policy = \"nhs\"\nexclude = [\"a\"\n",
+    )
+    .unwrap();
+    openready(tmp.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".openready.toml:2:"));
+    // --no-config ignores it
+    openready(tmp.path())
+        .args(["check", "--no-config", "--select", "readme-file"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn own_rule_files_are_validated_like_built_in_ones() {
+    let tmp = repo_with(&[("README.md", README)]);
+    let rules = tmp.path().join("policy");
+    std::fs::create_dir(&rules).unwrap();
+    let good = "id = \"no-todo\"\ntitle = \"No TODO file\"\nlevel = \"error\"\nfix = \"Remove it.\"\ndescription = \"\"\"\n## What it checks\nx\n## Why it matters\ny\n## How to fix\nz\n\"\"\"\n[check.file-absent]\nglobs = [\"TODO\"]\n";
+    std::fs::write(rules.join("no-todo.toml"), good).unwrap();
+    std::fs::write(tmp.path().join(".openready.toml"), "rules = [\"policy\"]\n").unwrap();
+    openready(tmp.path())
+        .args(["check", "--select", "no-todo"])
+        .assert()
+        .code(0);
+    std::fs::write(tmp.path().join("TODO"), "x").unwrap();
+    openready(tmp.path())
+        .args(["check", "--select", "no-todo", "--worktree"])
+        .assert()
+        .code(1);
+    // an invalid regex is reported at its line and column
+    std::fs::write(
+        rules.join("no-todo.toml"),
+        good.replace(
+            "[check.file-absent]\nglobs = [\"TODO\"]",
+            "[check.file-lacks]\npatterns = [{ pattern = '(TODO' }]",
+        ),
+    )
+    .unwrap();
+    openready(tmp.path())
+        .args(["check"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("no-todo.toml:14:")
+                .and(predicate::str::contains("invalid regex")),
+        );
+}
+
+#[test]
+fn exemptions_and_attestations_show_in_the_report() {
+    let tmp = repo_with(&[("README.md", README), ("data/patients.csv", &[b'x'; 2048])]);
+    openready(tmp.path())
+        .args(["check", "--select", "no-data-files", "--fail-on", "warning"])
+        .assert()
+        .code(1);
+    std::fs::write(
+        tmp.path().join(".openready.toml"),
+        "[[exemption]]\nrule = \"no-data-files\"\npaths = [\"data/\"]\nreason = \"synthetic rows made by make_data.py\"\n\n[[attestation]]\nrule = \"attest-code-review\"\nby = \"A. Reviewer\"\ndate = 2026-11-02\nnote = \"PR 12\"\n",
+    )
+    .unwrap();
+    openready(tmp.path())
+        .args([
+            "check",
+            "--select",
+            "no-data-files,attest-code-review,attest-category",
+            "--fail-on",
+            "warning",
+        ])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("Exempted (1)")
+                .and(predicate::str::contains(
+                    "synthetic rows made by make_data.py",
+                ))
+                .and(predicate::str::contains("A. Reviewer, 2026-11-02: PR 12"))
+                .and(predicate::str::contains("? attest-category")),
+        );
+}
+
+#[test]
+fn output_file_gets_the_report_and_the_terminal_a_summary() {
+    let tmp = repo_with(&[("README.md", README)]);
+    let out = tmp.path().join("report.json");
+    openready(tmp.path())
+        .args([
+            "check",
+            "--select",
+            "readme-file",
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("PASS").and(predicate::str::contains("report.json")));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["schema"], "openready/report/v1");
+    assert_eq!(v["result"], "pass");
+}
+
+#[test]
+fn rules_explain_and_policies() {
+    let tmp = tempfile::tempdir().unwrap();
+    openready(tmp.path())
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("readme-contact").and(predicate::str::contains("error")));
+    openready(tmp.path())
+        .args(["explain", "security-policy"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("## What it checks")
+                .and(predicate::str::contains("Sources:"))
+                .and(predicate::str::contains("https://")),
+        );
+    openready(tmp.path())
+        .args(["explain", "nope"])
+        .assert()
+        .code(2);
+    openready(tmp.path())
+        .arg("policies")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("nhs (default)").and(predicate::str::contains("rap")));
+    openready(tmp.path())
+        .args(["rules", "--policy", "rap"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "no-data-files                      error",
+        ));
+}
+
+/// A repository that exercises every report section: failures at each level, a pass, a manual item,
+/// an attestation, an exemption and a not-applicable rule.
+fn sample_repo() -> tempfile::TempDir {
+    repo_with(&[
+        ("README.md", b"# Sample\n\nNo longer maintained.\n"),
+        ("app.log", b"started\n"),
+        ("data/big.csv", &[b'x'; 2048]),
+        ("analysis.ipynb", br#"{"cells":[{"cell_type":"code","execution_count":2,"metadata":{},"outputs":[{"output_type":"stream","name":"stdout","text":["4"]}],"source":["2+2"]}],"metadata":{},"nbformat":4,"nbformat_minor":5}"#),
+        (
+            ".openready.toml",
+            b"[[exemption]]\nrule = \"no-data-files\"\npaths = [\"data/\"]\nreason = \"synthetic\"\n\n[[attestation]]\nrule = \"attest-code-review\"\nby = \"A. Reviewer\"\ndate = \"2026-11-02\"\nnote = \"PR 12\"\n",
+        ),
+    ])
+}
+
+const SAMPLE_RULES: &str = "readme-file,readme-status,readme-contact,no-log-files,no-data-files,notebook-outputs,attest-code-review,attest-category,remote-org-hosted,changelog";
+
+#[test]
+fn json_report_snapshot() {
+    let tmp = sample_repo();
+    let out = openready(tmp.path())
+        .args(["check", "--select", SAMPLE_RULES, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    insta::assert_snapshot!(text.replace(version, "[VERSION]"));
+}
+
+#[test]
+fn human_report_snapshot() {
+    let tmp = sample_repo();
+    let out = openready(tmp.path())
+        .args(["check", "--select", SAMPLE_RULES])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    insta::assert_snapshot!(text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]"));
+}

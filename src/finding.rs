@@ -306,10 +306,10 @@ pub struct PolicyInfo {
 
 /// Counts of rules by status, plus how many failures fail the run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Summary {
     pub pass: usize,
     pub fail: usize,
-    #[serde(rename = "not-applicable")]
     pub not_applicable: usize,
     pub manual: usize,
     pub error: usize,

@@ -417,3 +417,37 @@ fn human_report_snapshot() {
     let text = String::from_utf8(out.stdout).unwrap();
     insta::assert_snapshot!(text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]"));
 }
+
+#[test]
+fn a_folder_inside_a_repository_checks_the_repository_and_says_so() {
+    let tmp = repo_with(&[("README.md", README), ("src/lib.rs", b"")]);
+    openready(&tmp.path().join("src"))
+        .args(["check", "--select", "readme-file", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("\"scope\": \"head\"")
+                .and(predicate::str::contains("is inside a repository")),
+        );
+    let plain = tempfile::tempdir().unwrap();
+    openready(plain.path())
+        .args(["check", "--staged"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a git repository"));
+}
+
+#[test]
+fn overrides_of_rules_that_do_not_run_are_still_validated() {
+    let tmp = repo_with(&[("README.md", README)]);
+    std::fs::write(
+        tmp.path().join(".openready.toml"),
+        "[rule.no-large-files]\nlevel = \"off\"\nmax-sise = 1\n",
+    )
+    .unwrap();
+    openready(tmp.path())
+        .args(["check", "--select", "readme-file"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".openready.toml:3:1"));
+}

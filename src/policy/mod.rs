@@ -460,6 +460,31 @@ pub fn resolve(
         }
     }
 
+    // Parameter overrides are validated for every rule they name, even one that will not run.
+    let mut checks: BTreeMap<String, Check> = BTreeMap::new();
+    for (id, list) in &params {
+        let Some(rule) = reg.rules.get(id) else {
+            continue;
+        };
+        let kv: Vec<(String, toml::Value)> = list
+            .iter()
+            .map(|(k, v, _, _)| (k.clone(), v.clone()))
+            .collect();
+        match rule.check_with(&kv) {
+            Ok(c) => {
+                checks.insert(id.clone(), c);
+            }
+            Err((i, msg)) => {
+                let (_, _, file, span) = &list[i];
+                diags.push(Diagnostic::at(
+                    file,
+                    span.clone(),
+                    format!("rule `{id}`: {msg}"),
+                ));
+            }
+        }
+    }
+
     // --select / --ignore name rules that must exist.
     for id in req.select.iter().chain(&req.ignore) {
         if id != "*" && !reg.rules.contains_key(id) {
@@ -496,26 +521,12 @@ pub fn resolve(
             Some(Some(l)) => *l,
             None => rule.level,
         };
-        let check = match params.get(&id) {
-            None => rule.check.clone(),
-            Some(list) => {
-                let kv: Vec<(String, toml::Value)> = list
-                    .iter()
-                    .map(|(k, v, _, _)| (k.clone(), v.clone()))
-                    .collect();
-                match rule.check_with(&kv) {
-                    Ok(c) => c,
-                    Err((i, msg)) => {
-                        let (_, _, file, span) = &list[i];
-                        diags.push(Diagnostic::at(
-                            file,
-                            span.clone(),
-                            format!("rule `{id}`: {msg}"),
-                        ));
-                        continue;
-                    }
-                }
-            }
+        let Some(check) = checks
+            .get(&id)
+            .cloned()
+            .or_else(|| (!params.contains_key(&id)).then(|| rule.check.clone()))
+        else {
+            continue; // its override was invalid and is already reported
         };
         rules.push(ActiveRule {
             rule: Arc::clone(rule),
@@ -606,6 +617,11 @@ pub fn resolve(
     }
 
     if !diags.is_empty() {
+        diags.sort_by_key(|d| {
+            d.location
+                .as_ref()
+                .map(|(f, span)| (f.name.clone(), span.start))
+        });
         return Err(Diagnostics(diags));
     }
     let policy = &reg.policies[&policy_name];

@@ -69,6 +69,8 @@ pub struct Target {
     pub root: PathBuf,
     inner: TargetKind,
     mode: Mode,
+    /// Said in the report when the target is not exactly the path given.
+    note: Option<String>,
 }
 
 enum TargetKind {
@@ -106,13 +108,46 @@ pub fn open(path: &Path, mode: Mode) -> Result<Target, OpenError> {
                 root,
                 inner: TargetKind::Git(repo),
                 mode,
+                note: None,
             })
         }
-        Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(Target {
-            root,
-            inner: TargetKind::Directory,
-            mode,
-        }),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => {
+            // a folder inside a work tree: check that repository, and say so
+            if let Ok(repo) = git2::Repository::discover(&root) {
+                if let Some(top) = repo.workdir().and_then(|w| w.canonicalize().ok()) {
+                    if root.starts_with(&top) && top != root {
+                        let note = Some(format!(
+                            "{} is inside a repository: the repository at {} was checked",
+                            path.display(),
+                            top.display()
+                        ));
+                        return Ok(Target {
+                            root: top,
+                            inner: TargetKind::Git(repo),
+                            mode,
+                            note,
+                        });
+                    }
+                }
+            }
+            if mode != Mode::Head {
+                let flag = if mode == Mode::Staged {
+                    "--staged"
+                } else {
+                    "--worktree"
+                };
+                return Err(OpenError(format!(
+                    "{}: not a git repository, so {flag} does not apply",
+                    root.display()
+                )));
+            }
+            Ok(Target {
+                root,
+                inner: TargetKind::Directory,
+                mode,
+                note: None,
+            })
+        }
         Err(e) => Err(OpenError(format!(
             "{}: cannot open the git repository: {}",
             root.display(),
@@ -177,9 +212,16 @@ impl Target {
 
     /// Take the snapshot of the requested scope, leaving out `exclude`d paths.
     pub fn snapshot(self, exclude: &Globs) -> Result<Snapshot, OpenError> {
-        match self.inner {
-            TargetKind::Git(repo) => snapshot::from_git(self.root, repo, self.mode, exclude),
-            TargetKind::Directory => snapshot::from_directory(self.root, exclude),
+        let mut snap = match self.inner {
+            TargetKind::Git(repo) => snapshot::from_git(self.root, repo, self.mode, exclude)?,
+            TargetKind::Directory => snapshot::from_directory(self.root, exclude)?,
+        };
+        if let Some(n) = self.note {
+            snap.note = Some(match snap.note.take() {
+                Some(other) => format!("{n}; {other}"),
+                None => n,
+            });
         }
+        Ok(snap)
     }
 }

@@ -104,8 +104,12 @@ pub fn render(report: &Report, color: bool) -> String {
                 ""
             };
             let _ = writeln!(out, "  {mark} {}  {}{status}", p.bold(&r.id), r.title);
-            let _ = writeln!(out, "      {}", r.message);
             let active: Vec<_> = r.active_findings().collect();
+            // a single finding that says the same as the rule's message stands in for it
+            let single = active.len() == 1 && active[0].message == r.message;
+            if !single {
+                let _ = writeln!(out, "      {}", r.message);
+            }
             for f in active.iter().take(MAX_SHOWN) {
                 let loc = match (&f.path, f.line) {
                     (Some(path), Some(line)) => format!("{path}:{line}: "),
@@ -114,7 +118,7 @@ pub fn render(report: &Report, color: bool) -> String {
                     (Some(path), None) => format!("{path}: "),
                     _ => String::new(),
                 };
-                if loc.is_empty() && f.message == r.message {
+                if loc.is_empty() && f.message == r.message && !single {
                     continue;
                 }
                 let _ = writeln!(out, "      {}{}", p.bold(&loc), f.message);
@@ -243,52 +247,57 @@ pub fn summary(report: &Report, color: bool) -> String {
 
 fn summary_line(report: &Report, p: &Palette) -> String {
     let s = &report.summary;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let verdict = match report.result {
         Verdict::Pass => p.green(&p.bold("PASS")),
         Verdict::Fail => p.red("FAIL"),
     };
-    let mut parts = Vec::new();
+    let mut failed = Vec::new();
     if s.failed_errors > 0 {
-        parts.push(format!(
-            "{} error{}",
-            s.failed_errors,
-            if s.failed_errors == 1 { "" } else { "s" }
-        ));
+        failed.push(plural(s.failed_errors, "error", "errors"));
     }
     if s.failed_warnings > 0 {
-        parts.push(format!(
-            "{} warning{}",
-            s.failed_warnings,
-            if s.failed_warnings == 1 { "" } else { "s" }
-        ));
+        failed.push(plural(s.failed_warnings, "warning", "warnings"));
     }
     if s.failed_info > 0 {
-        parts.push(format!("{} info", s.failed_info));
+        failed.push(format!("{} info", s.failed_info));
     }
-    let failed = if parts.is_empty() {
-        "nothing failed".to_string()
+    let failed = if failed.is_empty() {
+        "no rule failed".to_string()
     } else {
-        format!("failed: {}", parts.join(", "))
+        format!("rules failed: {}", failed.join(", "))
+    };
+    let attested = report
+        .rules
+        .iter()
+        .filter(|r| r.attestation.is_some())
+        .count();
+    let exempted = report
+        .rules
+        .iter()
+        .filter(|r| r.status == crate::finding::Status::Pass && r.suppressed > 0)
+        .count();
+    let mut extra = Vec::new();
+    if attested > 0 {
+        extra.push(format!("{attested} attested"));
+    }
+    if exempted > 0 {
+        extra.push(format!("{exempted} by exemption"));
+    }
+    let passed = if extra.is_empty() {
+        format!("{} passed", s.pass)
+    } else {
+        format!("{} passed ({})", s.pass, extra.join(", "))
+    };
+    let fail_on = match report.fail_on {
+        crate::finding::FailOn::Error => "error",
+        crate::finding::FailOn::Warning => "warning",
+        crate::finding::FailOn::Info => "info",
+        crate::finding::FailOn::Never => "never",
     };
     format!(
-        "{verdict} {failed}; {} passed, {} manual, {} not applicable{} (fail-on {})",
-        s.pass,
-        s.manual,
-        s.not_applicable,
-        if s.suppressed > 0 {
-            format!(
-                ", {} finding{} exempted",
-                s.suppressed,
-                if s.suppressed == 1 { "" } else { "s" }
-            )
-        } else {
-            String::new()
-        },
-        match report.fail_on {
-            crate::finding::FailOn::Error => "error",
-            crate::finding::FailOn::Warning => "warning",
-            crate::finding::FailOn::Info => "info",
-            crate::finding::FailOn::Never => "never",
-        }
+        "{verdict} ({failed}; {passed}, {} to confirm by hand, {} not applicable; fails on {fail_on})",
+        s.manual, s.not_applicable
     )
 }

@@ -141,6 +141,7 @@ pub fn check(opts: &Options) -> Result<Report, RunError> {
 /// Run a resolved plan on a snapshot.
 pub fn evaluate(plan: &Plan, snap: &Snapshot, shown_path: &Path) -> Report {
     let results: Vec<RuleResult> = plan.rules.iter().map(|r| run_rule(plan, r, snap)).collect();
+    let warnings = stale_exemptions(plan, &results);
     let target = Target {
         path: shown_path.display().to_string(),
         scope: snap.scope.as_str().to_string(),
@@ -152,7 +153,39 @@ pub fn evaluate(plan: &Plan, snap: &Snapshot, shown_path: &Path) -> Report {
         title: plan.policy_title.clone(),
         config: plan.config_path.clone(),
     };
-    Report::new(target, policy, plan.fail_on, results)
+    let mut report = Report::new(target, policy, plan.fail_on, results);
+    report.warnings = warnings;
+    report
+}
+
+/// Exemptions that covered nothing, among those whose rules all ran: probably left behind after a fix.
+fn stale_exemptions(plan: &Plan, results: &[RuleResult]) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in &plan.exemptions {
+        let all_ran = e
+            .rules
+            .iter()
+            .all(|id| id == "*" || results.iter().any(|r| &r.id == id));
+        if !all_ran {
+            continue;
+        }
+        let used = results.iter().filter(|r| e.covers_rule(&r.id)).any(|r| {
+            r.findings.iter().any(|f| {
+                f.suppressed
+                    .as_ref()
+                    .is_some_and(|s| s.kind == "exemption" && s.reason == e.reason)
+            })
+        });
+        if !used {
+            let paths = if e.paths.is_empty() {
+                String::new()
+            } else {
+                format!(" for {}", e.paths.sources.join(", "))
+            };
+            out.push(format!("the exemption of {}{paths} (\"{}\") matched nothing: remove it if it is no longer needed", e.rules.join(", "), e.reason));
+        }
+    }
+    out
 }
 
 fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {

@@ -339,6 +339,9 @@ pub struct Report {
     pub result: Verdict,
     pub summary: Summary,
     pub rules: Vec<RuleResult>,
+    /// Remarks about the run itself (e.g. an exemption that matched nothing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 pub const REPORT_SCHEMA: &str = "openready/report/v1";
@@ -388,6 +391,7 @@ impl Report {
             result: if failed { Verdict::Fail } else { Verdict::Pass },
             summary,
             rules,
+            warnings: Vec::new(),
         }
     }
 

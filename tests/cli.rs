@@ -451,3 +451,45 @@ fn overrides_of_rules_that_do_not_run_are_still_validated() {
         .code(2)
         .stderr(predicate::str::contains(".openready.toml:3:1"));
 }
+
+#[test]
+fn an_exemption_that_matches_nothing_is_reported() {
+    let tmp = repo_with(&[("README.md", README)]);
+    std::fs::write(tmp.path().join(".openready.toml"), "[[exemption]]\nrule = \"no-log-files\"\npaths = [\"logs/\"]\nreason = \"old sample logs\"\n").unwrap();
+    openready(tmp.path())
+        .args(["check", "--select", "no-log-files"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning: the exemption of no-log-files for logs/ (\"old sample logs\") matched nothing"));
+}
+
+#[test]
+fn a_policy_file_extends_a_built_in_policy() {
+    let tmp = repo_with(&[("README.md", README)]);
+    std::fs::write(
+        tmp.path().join("team-policy.toml"),
+        "name = \"team\"\ntitle = \"Our team\"\ndescription = \"nhs, stricter on changelogs\"\nextends = \"nhs\"\nremove = [\"remote-org-hosted\"]\n\n[rule.changelog]\nlevel = \"error\"\n",
+    )
+    .unwrap();
+    openready(tmp.path())
+        .args([
+            "check",
+            "--policy",
+            "team-policy.toml",
+            "--select",
+            "changelog",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("\"name\": \"team\"")
+                .and(predicate::str::contains("\"level\": \"error\"")),
+        );
+    openready(tmp.path())
+        .args(["rules", "--policy", "team-policy.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("remote-org-hosted").not());
+}

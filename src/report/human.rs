@@ -236,6 +236,9 @@ pub fn render(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "  - {}  {}", r.id, p.dim(&r.message));
         }
     }
+    for w in &report.warnings {
+        let _ = writeln!(out, "\n{} {w}", p.yellow("warning:"));
+    }
     let _ = writeln!(out, "\n{}", summary_line(report, &p));
     out
 }

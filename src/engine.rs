@@ -112,9 +112,21 @@ fn read_config(p: &Path) -> Result<(PathBuf, String, String), RunError> {
         })
 }
 
+/// With `OPENREADY_TIMINGS` set, phase and rule timings go to stderr (for benchmarks and profiling).
+fn timing(what: &str, since: std::time::Instant) {
+    if std::env::var_os("OPENREADY_TIMINGS").is_some() {
+        eprintln!(
+            "timing: {what}: {:.1} ms",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
+
 /// Check one target.
 pub fn check(opts: &Options) -> Result<Report, RunError> {
+    let t = std::time::Instant::now();
     let target = repo::open(&opts.path, opts.mode)?;
+    timing("open", t);
     let config = match &opts.config {
         ConfigChoice::Discover => target.config_file()?.map(|(real, text)| {
             // name it as the user would: relative to the path they gave
@@ -133,14 +145,37 @@ pub fn check(opts: &Options) -> Result<Report, RunError> {
         ConfigChoice::File(p) => Some(read_config(p)?),
         ConfigChoice::None => None,
     };
-    let (_registry, plan) = policy::resolve(&opts.request, config, &read_dir)?;
-    let snap = target.snapshot(&plan.exclude)?;
-    Ok(evaluate(&plan, &snap, &opts.path))
+    // The snapshot needs only the config's `exclude`; loading the policy is independent of it, so
+    // the two run side by side. A config that does not parse leaves `resolve` to report why.
+    let exclude = config
+        .as_ref()
+        .and_then(|(_, name, text)| {
+            policy::config::parse(&crate::diag::SourceFile::new(name.as_str(), text.as_str())).ok()
+        })
+        .map(|c| c.exclude)
+        .unwrap_or_default();
+    let (resolved, snap) = std::thread::scope(|scope| {
+        let policy = scope.spawn(|| {
+            let r = policy::resolve(&opts.request, config, &read_dir);
+            timing("policy", t);
+            r
+        });
+        let snap = target.snapshot(&exclude);
+        timing("snapshot", t);
+        (policy.join(), snap)
+    });
+    let (_registry, plan) = resolved.map_err(|_| {
+        RunError::Open(OpenError("internal error while loading the policy".into()))
+    })??;
+    let snap = snap?;
+    let report = evaluate(&plan, &snap, &opts.path);
+    timing("rules", t);
+    Ok(report)
 }
 
 /// Run a resolved plan on a snapshot.
 pub fn evaluate(plan: &Plan, snap: &Snapshot, shown_path: &Path) -> Report {
-    let results: Vec<RuleResult> = plan.rules.iter().map(|r| run_rule(plan, r, snap)).collect();
+    let results = run_all(plan, snap);
     let warnings = stale_exemptions(plan, &results);
     let target = Target {
         path: shown_path.display().to_string(),
@@ -188,12 +223,48 @@ fn stale_exemptions(plan: &Plan, results: &[RuleResult]) -> Vec<String> {
     out
 }
 
+/// Run the rules on as many threads as there are cores: they are independent, and the snapshot
+/// caches what one reads for the others.
+fn run_all(plan: &Plan, snap: &Snapshot) -> Vec<RuleResult> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(plan.rules.len());
+    if workers <= 1 {
+        return plan.rules.iter().map(|r| run_rule(plan, r, snap)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, RuleResult)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(rule) = plan.rules.get(i) else { break };
+                        done.push((i, run_rule(plan, rule, snap)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
 fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
     let rule = &active.rule;
     let applies = rule
         .scope
         .iter()
         .any(|s| matches!(s, Scope::Tree | Scope::Repository));
+    let started = std::time::Instant::now();
     let outcome = if !applies {
         Outcome::not_applicable("runs only when history is scanned")
     } else {
@@ -212,6 +283,7 @@ fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
             }
         }
     };
+    timing(&format!("rule {}", rule.id), started);
     let mut result = RuleResult {
         id: rule.id.clone(),
         title: rule.title.clone(),

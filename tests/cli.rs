@@ -493,3 +493,60 @@ fn a_policy_file_extends_a_built_in_policy() {
         .code(0)
         .stdout(predicate::str::contains("remote-org-hosted").not());
 }
+
+/// Sizes come from the work tree only when git itself would call the file unmodified; otherwise the
+/// committed blob's size is what counts (enough files to take the fast path).
+#[test]
+fn large_file_sizes_are_those_of_the_commit_not_the_disk() {
+    let mut files: Vec<(String, Vec<u8>)> = (0..80)
+        .map(|i| (format!("src/f{i}.txt"), b"x".to_vec()))
+        .collect();
+    files.push(("big.bin".into(), vec![b'x'; 3000]));
+    files.push(("grows.bin".into(), b"small".to_vec()));
+    files.push((
+        ".openready.toml".into(),
+        b"[rule.no-large-files]\nmax-size = \"2 KiB\"\n".to_vec(),
+    ));
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_slice()))
+        .collect();
+    let tmp = repo_with(&refs);
+    let run = || {
+        let out = openready(tmp.path())
+            .args(["check", "--select", "no-large-files", "--format", "json"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let first = run();
+    assert!(
+        first.contains("\"path\": \"big.bin\"") && !first.contains("grows.bin"),
+        "{first}"
+    );
+    // shrink the committed big file and grow the small one on disk, without committing
+    std::fs::write(tmp.path().join("big.bin"), "now small").unwrap();
+    std::fs::write(tmp.path().join("grows.bin"), vec![b'y'; 5000]).unwrap();
+    let second = run();
+    assert!(
+        second.contains("\"path\": \"big.bin\"") && !second.contains("grows.bin"),
+        "{second}"
+    );
+    // the work tree scope sees the disk
+    let out = openready(tmp.path())
+        .args([
+            "check",
+            "--worktree",
+            "--select",
+            "no-large-files",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let wt = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        wt.contains("\"path\": \"grows.bin\"") && !wt.contains("\"path\": \"big.bin\""),
+        "{wt}"
+    );
+}

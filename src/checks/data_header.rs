@@ -39,7 +39,7 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         let hits: Vec<String> = header
             .iter()
             .map(|c| normalise(c))
-            .filter(|c| !c.is_empty() && p.columns.re().is_match(c))
+            .filter(|c| !c.is_empty() && p.columns.is_match(c))
             .collect();
         if !hits.is_empty() {
             findings.push(Finding::at_line(

@@ -32,14 +32,14 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
                 return Outcome::pass(format!("found {}", f.path));
             };
             let Some(text) = snap.text(f) else { continue };
-            for m in pattern.re().find_iter(&text) {
+            for m in pattern.find_iter(&text) {
                 if alt.exclude.as_ref().is_some_and(|x| x.is_match(m.as_str())) {
                     continue;
                 }
                 return Outcome::pass(format!(
                     "found in {}:{}: {}",
                     f.path,
-                    line_of(&text, m.start()),
+                    line_of(&text, m.start),
                     clip(m.as_str(), 60)
                 ));
             }

@@ -55,18 +55,30 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
             }
         }
     }
+    // Without a content requirement the first match settles it; with one, every candidate may count.
+    let enough = |found: &Vec<Candidate>| p.must_contain.is_none() && !found.is_empty();
     if let Some(globs) = &p.globs {
-        for f in snap.files() {
-            if globs.is_match(&f.path)
-                && !found
-                    .iter()
-                    .any(|c| matches!(c, Candidate::File(g, _) if g.path == f.path))
-            {
-                found.push(Candidate::File(f, false));
+        if !enough(&found) {
+            let seen: std::collections::HashSet<&str> = found
+                .iter()
+                .filter_map(|c| match c {
+                    Candidate::File(f, _) => Some(f.path.as_str()),
+                    Candidate::Section { .. } => None,
+                })
+                .collect();
+            let mut extra = Vec::new();
+            for f in snap.files() {
+                if globs.is_match(&f.path) && !seen.contains(f.path.as_str()) {
+                    extra.push(Candidate::File(f, false));
+                    if p.must_contain.is_none() {
+                        break;
+                    }
+                }
             }
+            found.extend(extra);
         }
     }
-    if !p.readme_headings.is_empty() {
+    if !p.readme_headings.is_empty() && !enough(&found) {
         if let Some(readme) = text::find_readme(snap) {
             if let Some(t) = snap.text(readme) {
                 let doc = text::parse(&t, readme.name().to_ascii_lowercase().ends_with(".adoc"));

@@ -34,8 +34,8 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         let Some(text) = snap.text(f) else { continue };
         for forbidden in &p.patterns {
             let mut last_line = 0;
-            for m in forbidden.pattern.re().find_iter(&text) {
-                let line = line_of(&text, m.start());
+            for m in forbidden.pattern.find_iter(&text) {
+                let line = line_of(&text, m.start);
                 if line == last_line {
                     continue; // one finding per line and pattern
                 }
@@ -46,7 +46,7 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
                     None => format!("`{shown}`"),
                 };
                 findings.push(
-                    Finding::at_line(&f.path, line, msg).with_column(column_of(&text, m.start())),
+                    Finding::at_line(&f.path, line, msg).with_column(column_of(&text, m.start)),
                 );
             }
         }

@@ -61,9 +61,9 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     // A stale-status statement without a date fails even if other wording would pass.
     if let Some(stale) = &p.needs_date {
         for para in paragraphs(&doc.text) {
-            if let Some(m) = stale.re().find(para.1) {
+            if let Some(m) = stale.find(para.1) {
                 if !DATE.is_match(para.1) {
-                    let line = doc.source_line(para.0 + line_of(para.1, m.start()) as usize - 1);
+                    let line = doc.source_line(para.0 + line_of(para.1, m.start) as usize - 1);
                     return Outcome::fail(
                         format!(
                             "{} says \"{}\" but gives no date",
@@ -95,8 +95,8 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         }
     }
     for pat in &p.patterns {
-        if let Some(m) = pat.re().find(&doc.text) {
-            let line = doc.source_line(line_of(&doc.text, m.start()) as usize - 1);
+        if let Some(m) = pat.find(&doc.text) {
+            let line = doc.source_line(line_of(&doc.text, m.start) as usize - 1);
             return Outcome::pass(format!(
                 "{}:{}: \"{}\"",
                 readme.path,

@@ -57,8 +57,6 @@ pub struct Rule {
     pub sources: Vec<Source>,
     /// The check as declared.
     pub check: Check,
-    /// The `[check.<kind>]` table as written, for overrides to merge into.
-    pub params: toml::Table,
     pub file: SourceFile,
     pub builtin: bool,
 }
@@ -107,7 +105,6 @@ pub fn parse(file: SourceFile, stem: &str, builtin: bool) -> Result<Rule, Vec<Di
             "`fix` must be one non-empty line",
         ));
     }
-    let params = raw_check_table(&file).unwrap_or_default();
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -120,7 +117,6 @@ pub fn parse(file: SourceFile, stem: &str, builtin: bool) -> Result<Rule, Vec<Di
         description,
         sources: raw.sources,
         check: raw.check,
-        params,
         file,
         builtin,
     })
@@ -143,12 +139,6 @@ pub fn description_problem(description: &str) -> Option<String> {
     None
 }
 
-/// The `{kind: {params}}` table of a rule file.
-fn raw_check_table(file: &SourceFile) -> Option<toml::Table> {
-    let doc: toml::Table = toml::from_str(&file.text).ok()?;
-    doc.get("check")?.as_table().cloned()
-}
-
 impl Rule {
     pub fn kind(&self) -> &'static str {
         self.check.kind()
@@ -160,7 +150,11 @@ impl Rule {
         overrides: &[(String, toml::Value)],
     ) -> Result<Check, (usize, String)> {
         let kind = self.kind();
-        let mut table = self.params.clone();
+        // the `[check.<kind>]` table as written (parsed only when an override needs it)
+        let mut table: toml::Table = toml::from_str::<toml::Table>(&self.file.text)
+            .ok()
+            .and_then(|doc| doc.get("check").and_then(|c| c.as_table()).cloned())
+            .unwrap_or_default();
         let inner = table
             .entry(kind.to_string())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));

@@ -8,6 +8,7 @@
 //! or the disk. Keeping git behind this one module is what lets the backend change later.
 
 mod gitignore;
+mod pack;
 mod snapshot;
 
 pub use gitignore::IgnoreRules;

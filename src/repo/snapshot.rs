@@ -38,7 +38,8 @@ impl File {
 }
 
 enum Source {
-    Git(Mutex<git2::Repository>),
+    /// The repository, and its git directory (to open more handles for parallel reads).
+    Git(Mutex<git2::Repository>, PathBuf),
     Disk,
 }
 
@@ -67,7 +68,7 @@ const MAX_TEXT: u64 = 16 << 20;
 
 impl Snapshot {
     pub fn is_git(&self) -> bool {
-        matches!(self.source, Source::Git(_)) && self.scope != ScopeKind::Directory
+        matches!(self.source, Source::Git(..)) && self.scope != ScopeKind::Directory
     }
 
     /// Every file in scope, sorted by path.
@@ -121,7 +122,7 @@ impl Snapshot {
     /// Size in bytes (from the object database or the file system; 0 if unreadable).
     pub fn size(&self, file: &File) -> u64 {
         *file.size.get_or_init(|| match (file.origin, &self.source) {
-            (Origin::Blob(oid), Source::Git(repo)) => {
+            (Origin::Blob(oid), Source::Git(repo, _)) => {
                 let repo = repo.lock().unwrap_or_else(|p| p.into_inner());
                 repo.odb()
                     .and_then(|odb| odb.read_header(oid))
@@ -134,6 +135,245 @@ impl Snapshot {
         })
     }
 
+    /// Read the size of every file at once: from the pack indexes and pack entry headers directly
+    /// (see `pack.rs`), and through libgit2 for objects that are loose or elsewhere.
+    pub fn prefetch_sizes(&self) {
+        let Source::Git(shared, git_dir) = &self.source else {
+            return;
+        };
+        let todo: Vec<&File> = self
+            .files
+            .iter()
+            .filter(|f| f.size.get().is_none() && matches!(f.origin, Origin::Blob(_)))
+            .collect();
+        if todo.len() < 64 {
+            return; // sizes are read on demand
+        }
+        // First the files the work tree holds unchanged: one stat each. Then straight from the pack
+        // files; whatever is left, through libgit2.
+        let before = todo.len();
+        let t0 = std::time::Instant::now();
+        let todo = self.sizes_from_work_tree(shared, todo);
+        if std::env::var_os("OPENREADY_TIMINGS").is_some() {
+            let ms = t0.elapsed().as_secs_f64() * 1000.0;
+            eprintln!(
+                "timing: sizes from the work tree: {} of {before} in {ms:.1} ms",
+                before - todo.len()
+            );
+        }
+        if todo.is_empty() {
+            return;
+        }
+        let mut rest = Vec::new();
+        // reading the pack indexes pays off only for many objects (curl's is 8 MB)
+        let packs = if todo.len() >= 1000 {
+            super::pack::PackSizes::open(git_dir)
+        } else {
+            None
+        };
+        match packs {
+            Some(packs) => {
+                let mut inflater = miniz_oxide::inflate::core::DecompressorOxide::new();
+                for f in todo {
+                    let Origin::Blob(oid) = f.origin else {
+                        continue;
+                    };
+                    match packs.size(oid.as_bytes(), &mut inflater) {
+                        Some(n) => {
+                            let _ = f.size.set(n);
+                        }
+                        None => rest.push(f),
+                    }
+                }
+            }
+            None => rest = todo,
+        }
+        if rest.is_empty() {
+            return;
+        }
+        let repo = shared.lock().unwrap_or_else(|p| p.into_inner());
+        let odb = repo.odb();
+        if let Ok(odb) = &odb {
+            for f in rest {
+                if let Origin::Blob(oid) = f.origin {
+                    if let Ok((len, _)) = odb.read_header(oid) {
+                        let _ = f.size.set(len as u64);
+                    }
+                }
+            }
+        }
+        drop(odb);
+    }
+
+    /// Sizes of blobs whose work-tree copy is, by git's own test, unchanged: the index entry has the
+    /// blob's id and the file's stat data match it (as `git status` decides a file is unmodified), the
+    /// entry is not racy, and no conversion (autocrlf, eol, text, filter, ident or encoding attributes)
+    /// can make the file's bytes differ from the blob's. Then the file's size is the blob's size.
+    /// Returns the files it could not settle.
+    fn sizes_from_work_tree<'f>(
+        &self,
+        shared: &Mutex<git2::Repository>,
+        todo: Vec<&'f File>,
+    ) -> Vec<&'f File> {
+        if !matches!(self.scope, ScopeKind::Head | ScopeKind::Staged) {
+            return todo;
+        }
+        let Some(converted) = self.converted_paths() else {
+            return todo;
+        };
+        let repo = shared.lock().unwrap_or_else(|p| p.into_inner());
+        let autocrlf = repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_string("core.autocrlf").ok());
+        if autocrlf.is_some_and(|v| !v.eq_ignore_ascii_case("false")) {
+            return todo;
+        }
+        let (Some(workdir), Ok(index)) = (repo.workdir().map(Path::to_path_buf), repo.index())
+        else {
+            return todo;
+        };
+        let Some(index_mtime) = std::fs::metadata(repo.path().join("index"))
+            .ok()
+            .and_then(|m| m.modified().ok())
+        else {
+            return todo;
+        };
+        // The index and the snapshot are both sorted by path: walk them together.
+        let entries: Vec<(Vec<u8>, git2::Oid, u32, i64, u32, u32)> = index
+            .iter()
+            .filter(|e| (e.flags >> 12) & 0x3 == 0)
+            .map(|e| {
+                (
+                    e.path,
+                    e.id,
+                    e.file_size,
+                    e.mtime.seconds() as i64,
+                    e.mtime.nanoseconds(),
+                    e.mode,
+                )
+            })
+            .collect();
+        drop(index);
+        drop(repo);
+        let mut candidates = Vec::new();
+        let mut rest = Vec::new();
+        let mut k = 0;
+        for f in todo {
+            while k < entries.len() && entries[k].0.as_slice() < f.path.as_bytes() {
+                k += 1;
+            }
+            match (entries.get(k), f.origin) {
+                (Some(e), Origin::Blob(oid))
+                    if e.0 == f.path.as_bytes()
+                        && e.1 == oid
+                        && e.5 & 0o170000 == 0o100000
+                        && !converted.is_match(&f.path) =>
+                {
+                    candidates.push((f, e.2, e.3, e.4));
+                }
+                _ => rest.push(f),
+            }
+        }
+        // One stat per file, spread over the cores.
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let chunk = candidates.len().div_ceil(workers).max(1);
+        let unsettled: Vec<&'f File> = std::thread::scope(|scope| {
+            let handles: Vec<_> = candidates
+                .chunks(chunk)
+                .map(|part| {
+                    let workdir = &workdir;
+                    scope.spawn(move || {
+                        let mut left = Vec::new();
+                        for &(f, size, secs, nanos) in part {
+                            let settled = (|| {
+                                let meta = std::fs::symlink_metadata(workdir.join(&f.path)).ok()?;
+                                let modified = meta.modified().ok()?;
+                                let mtime = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+                                let clean = meta.is_file()
+                                    && meta.len() as u32 == size
+                                    && mtime.as_secs() as i64 == secs
+                                    && mtime.subsec_nanos() == nanos
+                                    // racy: written in the same instant as the index, so the stat data prove nothing
+                                    && modified < index_mtime;
+                                clean.then_some(meta.len())
+                            })();
+                            match settled {
+                                Some(n) => {
+                                    let _ = f.size.set(n);
+                                }
+                                None => left.push(f),
+                            }
+                        }
+                        left
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        rest.extend(unsettled);
+        rest
+    }
+
+    /// The paths a .gitattributes line could convert (so their work-tree bytes may differ from the
+    /// blob), as globs; `None` when anything might be converted.
+    fn converted_paths(&self) -> Option<Globs> {
+        const CONVERTING: [&str; 6] = [
+            "text",
+            "eol",
+            "filter",
+            "ident",
+            "working-tree-encoding",
+            "crlf",
+        ];
+        if self.root.join(".git/info/attributes").exists() {
+            return None;
+        }
+        let mut patterns = Vec::new();
+        for f in self.files.iter().filter(|f| f.name() == ".gitattributes") {
+            let text = self.text(f)?;
+            for line in text.lines() {
+                let mut words = line.split_whitespace();
+                let Some(pattern) = words.next() else {
+                    continue;
+                };
+                if pattern.starts_with('#') {
+                    continue;
+                }
+                let converts = words.any(|a| {
+                    let name = a
+                        .trim_start_matches(['-', '!'])
+                        .split('=')
+                        .next()
+                        .unwrap_or("");
+                    CONVERTING.contains(&name)
+                });
+                if !converts {
+                    continue;
+                }
+                if pattern.starts_with('"') || pattern.starts_with('[') && pattern.ends_with(']') {
+                    return None; // quoted or macro lines: do not guess
+                }
+                // a pattern applies below the directory of its .gitattributes
+                let dir = f.dir();
+                let body = pattern.trim_start_matches('/');
+                let anchored = pattern.contains('/');
+                patterns.push(match (dir.is_empty(), anchored) {
+                    (true, true) => format!("/{body}"),
+                    (true, false) => body.to_string(),
+                    (false, true) => format!("{dir}/{body}"),
+                    (false, false) => format!("{dir}/**/{body}"),
+                });
+            }
+        }
+        Globs::new(&patterns).ok()
+    }
+
     /// The file's bytes, read once and cached.
     pub fn content(&self, file: &File) -> Result<Arc<[u8]>, String> {
         file.content
@@ -143,7 +383,7 @@ impl Snapshot {
 
     fn read(&self, file: &File) -> Result<Vec<u8>, String> {
         match (file.origin, &self.source) {
-            (Origin::Blob(oid), Source::Git(repo)) => {
+            (Origin::Blob(oid), Source::Git(repo, _)) => {
                 let repo = repo.lock().unwrap_or_else(|p| p.into_inner());
                 repo.find_blob(oid)
                     .map(|b| b.content().to_vec())
@@ -367,6 +607,7 @@ pub(super) fn from_git(
         .unwrap_or_default();
     tags.sort();
     drop(head_commit);
+    let git_dir = repo.path().to_path_buf();
 
     Ok(Snapshot {
         root,
@@ -374,7 +615,7 @@ pub(super) fn from_git(
         commit,
         note,
         files,
-        source: Source::Git(Mutex::new(repo)),
+        source: Source::Git(Mutex::new(repo), git_dir),
         remotes,
         tags,
         ignore: OnceLock::new(),

@@ -147,7 +147,7 @@ fn rules_match_the_catalogue_when_it_is_present() {
         return;
     };
     let reg = Registry::builtin().unwrap();
-    let row = regex::Regex::new(r"(?m)^\| `([a-z0-9-]+)` \| (error|warning|info) \|").unwrap();
+    let row = regex_lite::Regex::new(r"(?m)^\| `([a-z0-9-]+)` \| (error|warning|info) \|").unwrap();
     let mut checked = 0;
     for c in row.captures_iter(&text) {
         let (id, level) = (&c[1], &c[2]);

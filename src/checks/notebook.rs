@@ -139,8 +139,8 @@ fn inspect(text: &str, widgets: bool) -> Result<Option<(String, Option<usize>)>,
 
 /// Where the first non-empty `outputs` or non-null `execution_count` appears in the text.
 fn first_offence(text: &str) -> Option<usize> {
-    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r#""(outputs"\s*:\s*\[\s*[^\]\s]|execution_count"\s*:\s*\d|prompt_number"\s*:\s*\d|widgets"\s*:\s*\{\s*")"#).unwrap()
+    static RE: std::sync::LazyLock<regex_lite::Regex> = std::sync::LazyLock::new(|| {
+        regex_lite::Regex::new(r#""(outputs"\s*:\s*\[\s*[^\]\s]|execution_count"\s*:\s*\d|prompt_number"\s*:\s*\d|widgets"\s*:\s*\{\s*")"#).unwrap()
     });
     RE.find(text).map(|m| m.start())
 }

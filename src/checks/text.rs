@@ -2,7 +2,7 @@
 //! reStructuredText underlines, AsciiDoc, HTML `<hN>`), the sections under them, and prose with code
 //! blocks, tables, badges and markup taken out.
 
-use regex::Regex;
+use regex_lite::Regex;
 use std::sync::LazyLock;
 
 use crate::repo::{File, Snapshot};

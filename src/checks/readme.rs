@@ -115,10 +115,7 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         .message
         .clone()
         .unwrap_or_else(|| "not found in the README".into());
-    Outcome::fail(
-        format!("{}: {msg}", readme.path),
-        vec![Finding::at(&readme.path, msg)],
-    )
+    Outcome::fail(msg.clone(), vec![Finding::at(&readme.path, msg)])
 }
 
 /// (0-based first line, text) of each blank-line-separated paragraph.

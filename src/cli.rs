@@ -37,6 +37,8 @@ pub enum Command {
         #[command(flatten)]
         policy: PolicyArgs,
     },
+    /// Show the licences and copyright notices found, identified from their text.
+    Licence(LicenceArgs),
     /// List the built-in policies.
     Policies,
 }
@@ -105,6 +107,22 @@ pub struct CheckPolicyArgs {
     /// A folder of extra rule files (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
     pub rule_dirs: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct LicenceArgs {
+    /// The repository (or directory) to look at.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Look at the index instead of HEAD.
+    #[arg(long, conflicts_with = "worktree")]
+    pub staged: bool,
+    /// Look at the work tree instead of HEAD.
+    #[arg(long)]
+    pub worktree: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -173,6 +173,16 @@ pub fn check(opts: &Options) -> Result<Report, RunError> {
     Ok(report)
 }
 
+/// The licence analysis of a target (for `openready licence`), with the snapshot it describes.
+pub fn licence(
+    path: &Path,
+    mode: Mode,
+) -> Result<(Snapshot, std::sync::Arc<crate::licence::Facts>), RunError> {
+    let snap = repo::open(path, mode)?.snapshot(&crate::checks::params::Globs::default())?;
+    let facts = std::sync::Arc::new(crate::licence::Facts::precise(&snap));
+    Ok((snap, facts))
+}
+
 /// Run a resolved plan on a snapshot.
 pub fn evaluate(plan: &Plan, snap: &Snapshot, shown_path: &Path) -> Report {
     let results = run_all(plan, snap);
@@ -305,6 +315,16 @@ fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
     }
     if result.status == Status::Fail {
         apply_exemptions(plan, &mut result);
+    }
+    // a failure made only of findings that matter less fails at their level
+    if result.status == Status::Fail {
+        if let Some(level) = result
+            .active_findings()
+            .map(|f| f.level.map_or(result.level, |l| l.min(result.level)))
+            .max()
+        {
+            result.level = level;
+        }
     }
     result
 }

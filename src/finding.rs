@@ -99,6 +99,9 @@ pub struct Finding {
     pub line: Option<u32>,
     pub column: Option<u32>,
     pub message: String,
+    /// A level below the rule's, when this finding matters less (e.g. OGL alone for code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
 }
@@ -111,6 +114,7 @@ impl Finding {
             line: None,
             column: None,
             message: message.into(),
+            level: None,
             suppressed: None,
         }
     }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diag;
 pub mod engine;
 pub mod finding;
+pub mod licence;
 pub mod policy;
 pub mod repo;
 pub mod report;

@@ -173,6 +173,33 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Licence(args) => {
+            let mode = if args.staged {
+                Mode::Staged
+            } else if args.worktree {
+                Mode::Worktree
+            } else {
+                Mode::Head
+            };
+            let (_snap, facts) = match engine::licence(&args.path, mode) {
+                Ok(x) => x,
+                Err(e) => return fail(e),
+            };
+            match args.format {
+                report::Format::Json => {
+                    let mut s = serde_json::to_string_pretty(&facts.to_json()).unwrap_or_default();
+                    s.push('\n');
+                    stdout.write_all(s.as_bytes())?;
+                }
+                report::Format::Human => {
+                    stdout.write_all(
+                        report::licence::render(&facts, &args.path.display().to_string())
+                            .as_bytes(),
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Policies => {
             let reg = match policy::Registry::builtin() {
                 Ok(r) => r,

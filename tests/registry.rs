@@ -51,7 +51,8 @@ fn every_rule_has_pass_and_fail_fixtures_and_no_fixture_is_orphaned() {
         let e = e.unwrap();
         if e.path().is_dir() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if !reg.rules.contains_key(&name) {
+            // the licence-identification corpus (tests/licences.rs) is not a rule's fixtures
+            if !reg.rules.contains_key(&name) && name != "licence-corpus" {
                 problems.push(format!("fixtures/{name}/ belongs to no rule"));
             }
         }

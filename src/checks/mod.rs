@@ -16,6 +16,7 @@ mod file_exists;
 mod file_lacks;
 mod file_size;
 mod gitignore_coverage;
+mod licence;
 mod notebook;
 mod readme;
 mod remote;
@@ -44,6 +45,15 @@ pub enum Check {
     Versioning(versioning::Params),
     Remote(remote::Params),
     Attestation(attestation::Params),
+    LicenceFile(licence::file::Params),
+    LicenceApproved(licence::approved::Params),
+    LicenceText(licence::text::Params),
+    Copyright(licence::copyright::Params),
+    ReadmeLicence(licence::readme::Params),
+    LicenceScope(licence::scope::Params),
+    ManifestLicence(licence::manifest::Params),
+    DependencyLicences(licence::dependencies::Params),
+    NoticeFile(licence::notice::Params),
 }
 
 /// Every kind's name, as written in `[check.<kind>]`.
@@ -61,6 +71,15 @@ pub const KINDS: &[&str] = &[
     "versioning",
     "remote",
     "attestation",
+    "licence-file",
+    "licence-approved",
+    "licence-text",
+    "copyright",
+    "readme-licence",
+    "licence-scope",
+    "manifest-licence",
+    "dependency-licences",
+    "notice-file",
 ];
 
 impl Check {
@@ -79,6 +98,15 @@ impl Check {
             Check::Versioning(_) => "versioning",
             Check::Remote(_) => "remote",
             Check::Attestation(_) => "attestation",
+            Check::LicenceFile(_) => "licence-file",
+            Check::LicenceApproved(_) => "licence-approved",
+            Check::LicenceText(_) => "licence-text",
+            Check::Copyright(_) => "copyright",
+            Check::ReadmeLicence(_) => "readme-licence",
+            Check::LicenceScope(_) => "licence-scope",
+            Check::ManifestLicence(_) => "manifest-licence",
+            Check::DependencyLicences(_) => "dependency-licences",
+            Check::NoticeFile(_) => "notice-file",
         }
     }
 
@@ -97,6 +125,15 @@ impl Check {
             Check::Versioning(p) => versioning::run(p, snap),
             Check::Remote(p) => remote::run(p, snap),
             Check::Attestation(p) => attestation::run(p, snap),
+            Check::LicenceFile(p) => licence::file::run(p, snap),
+            Check::LicenceApproved(p) => licence::approved::run(p, snap),
+            Check::LicenceText(p) => licence::text::run(p, snap),
+            Check::Copyright(p) => licence::copyright::run(p, snap),
+            Check::ReadmeLicence(p) => licence::readme::run(p, snap),
+            Check::LicenceScope(p) => licence::scope::run(p, snap),
+            Check::ManifestLicence(p) => licence::manifest::run(p, snap),
+            Check::DependencyLicences(p) => licence::dependencies::run(p, snap),
+            Check::NoticeFile(p) => licence::notice::run(p, snap),
         }
     }
 }

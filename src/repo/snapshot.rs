@@ -1,6 +1,8 @@
 //! The facts a check sees: which files are in scope, their sizes and contents (read once, on demand),
 //! and the repository's remotes and tags.
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -61,7 +63,12 @@ pub struct Snapshot {
     remotes: Vec<Remote>,
     tags: Vec<String>,
     ignore: OnceLock<IgnoreRules>,
+    derived: Derived,
 }
+
+/// Analyses several checks share (e.g. the licence analysis), made once per run.
+#[derive(Default)]
+struct Derived(Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
 
 /// Contents larger than this are not loaded whole for text checks.
 const MAX_TEXT: u64 = 16 << 20;
@@ -450,7 +457,25 @@ impl Snapshot {
             remotes: Vec::new(),
             tags: Vec::new(),
             ignore: OnceLock::new(),
+            derived: Derived::default(),
         }
+    }
+
+    /// An analysis shared by several checks, computed by the first that asks (the others wait for it
+    /// rather than repeat it). `make` must not ask for another derived analysis.
+    pub fn derived<T: Any + Send + Sync>(&self, make: impl FnOnce(&Snapshot) -> T) -> Arc<T> {
+        let mut map = self.derived.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(v) = map.get(&TypeId::of::<T>()) {
+            if let Ok(v) = Arc::clone(v).downcast::<T>() {
+                return v;
+            }
+        }
+        let v = Arc::new(make(self));
+        map.insert(
+            TypeId::of::<T>(),
+            Arc::clone(&v) as Arc<dyn Any + Send + Sync>,
+        );
+        v
     }
 }
 
@@ -619,6 +644,7 @@ pub(super) fn from_git(
         remotes,
         tags,
         ignore: OnceLock::new(),
+        derived: Derived::default(),
     })
 }
 
@@ -673,5 +699,6 @@ pub(super) fn from_directory(root: PathBuf, exclude: &Globs) -> Result<Snapshot,
         remotes: Vec::new(),
         tags: Vec::new(),
         ignore: OnceLock::new(),
+        derived: Derived::default(),
     })
 }

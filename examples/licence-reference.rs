@@ -1,0 +1,45 @@
+//! Regenerates `src/licence/reference.bin`, the small licence reference openready loads first: the
+//! licences NHS repositories use and their near variants, cut from the SPDX list that the `spdx`
+//! crate carries. Run after changing `REFERENCE_LICENCES` or upgrading `spdx`:
+//!
+//!     cargo run --release --example licence-reference
+use spdx::detection::{LicenseEntry, Store};
+
+fn main() {
+    let full = Store::load_inline().expect("the spdx crate's licence cache loads");
+    let mut small = Store::new();
+    for (name, entry) in full.iter() {
+        if openready::licence::REFERENCE_LICENCES.contains(&name.as_str()) {
+            let mut copy = LicenseEntry {
+                original: entry.original.clone(),
+                aliases: entry.aliases.clone(),
+                headers: entry.headers.clone(),
+                alternates: entry.alternates.clone(),
+            };
+            // SPDX's LGPL-3.0 text carries the GPL-3.0 it incorporates; the file projects ship
+            // (the FSF's lgpl-3.0.txt, often COPYING.LESSER) holds only the LGPL part
+            if name.starts_with("LGPL-3.0") {
+                let lines = entry.original.lines();
+                if let Some(gpl) = lines
+                    .iter()
+                    .skip(10)
+                    .position(|l| l.trim().eq_ignore_ascii_case("gnu general public license"))
+                {
+                    let lesser = lines[..gpl + 10].join("\n");
+                    copy.alternates
+                        .push(spdx::detection::TextData::new(&lesser));
+                }
+            }
+            small.insert_entry(name.clone(), copy);
+        }
+    }
+    let missing: Vec<_> = openready::licence::REFERENCE_LICENCES
+        .iter()
+        .filter(|n| small.get_original(n).is_none())
+        .collect();
+    assert!(missing.is_empty(), "not in the SPDX list: {missing:?}");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/licence/reference.bin");
+    let mut out = std::fs::File::create(path).expect("writable");
+    small.to_cache(&mut out).expect("written");
+    println!("{} licences written to {path}", small.len());
+}

@@ -1,0 +1,706 @@
+//! Licences identified from their text, and copyright notices.
+//!
+//! Identification is askalono's algorithm as the `spdx` crate carries it, in two tiers. A small
+//! reference (`reference.bin`: the licences NHS repositories use and their near variants, cut from the
+//! SPDX list by `examples/licence-reference.rs`) loads in a few milliseconds and settles texts that
+//! match a licence almost word for word. Anything less certain is judged against the whole SPDX list,
+//! which takes a few hundred milliseconds to load and so is loaded only when needed. Below the
+//! confidence threshold a text is "unrecognised": openready names the closest licence but never
+//! claims it.
+
+pub mod copyright;
+pub mod facts;
+pub mod manifest;
+
+pub use facts::Facts;
+
+use std::sync::{LazyLock, OnceLock};
+
+use serde::Serialize;
+use spdx::detection::scan::Scanner;
+use spdx::detection::{LicenseType, Store, TextData};
+
+/// The licences of the small reference, by SPDX id as the SPDX list names them.
+pub const REFERENCE_LICENCES: &[&str] = &[
+    "MIT",
+    "MIT-0",
+    "MIT-Modern-Variant",
+    "MIT-advertising",
+    "MIT-CMU",
+    "MITNFA",
+    "HPND-MIT-disclaimer",
+    "Apache-1.1",
+    "Apache-2.0",
+    "GPL-2.0-or-later",
+    "GPL-3.0-or-later",
+    "GPL-3.0-with-GCC-exception",
+    "LGPL-2.1-or-later",
+    "LGPL-3.0-or-later",
+    "AGPL-3.0-or-later",
+    "MPL-2.0",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "BSD-3-Clause-Clear",
+    "ISC",
+    "0BSD",
+    "Unlicense",
+    "CC0-1.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "OGL-UK-1.0",
+    "OGL-UK-2.0",
+    "OGL-UK-3.0",
+    "EUPL-1.2",
+    "BSL-1.0",
+    "Zlib",
+    "Artistic-2.0",
+    "EPL-2.0",
+    "WTFPL",
+];
+
+/// A near-verbatim match against the small reference is accepted without the full list.
+const FAST_ACCEPT: f32 = 0.98;
+/// The least confidence at which a licence is identified at all.
+pub const THRESHOLD: f32 = 0.9;
+
+static SMALL: LazyLock<Option<Store>> =
+    LazyLock::new(|| Store::from_cache(&include_bytes!("reference.bin")[..]).ok());
+static FULL: OnceLock<Option<Store>> = OnceLock::new();
+
+fn full_store() -> Option<&'static Store> {
+    FULL.get_or_init(|| Store::load_inline().ok()).as_ref()
+}
+
+/// A licence found in a text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Identified {
+    pub spdx: String,
+    pub confidence: f32,
+    /// 1-based first and last line of the text the licence occupies.
+    pub lines: (usize, usize),
+}
+
+/// What a licence file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextKind {
+    /// One or more licence texts, identified.
+    Licence,
+    /// A licence's standard notice (e.g. Apache's "Licensed under the Apache License…"), not its text.
+    Notice,
+    /// Only a licence's name (e.g. the single word "MIT").
+    NameOnly,
+    /// Only a link to a licence.
+    LinkOnly,
+    /// Nothing.
+    Empty,
+    /// Licence-like text that is not a known licence (custom, proprietary, modified).
+    Unrecognised,
+}
+
+/// The verdict on one text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Identification {
+    pub kind: TextKind,
+    pub licences: Vec<Identified>,
+    /// For an unrecognised text: the closest licence and how close.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closest: Option<(String, f32)>,
+    /// For a licence text with words added that restrict it: those words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// Unrecognised only among the common licences: the whole SPDX list was not consulted.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
+}
+
+/// Licence names as people write them, with the SPDX id they mean.
+const NAMES: &[(&str, &str)] = &[
+    (r"\bMIT\b", "MIT"),
+    (
+        r"\bApache(\s+Licen[cs]e)?,?\s+(v(ersion)?\s*)?2(\.0)?\b|\bAPLv2\b|\bApache-2\.0\b",
+        "Apache-2.0",
+    ),
+    (r"\bGNU\s+Affero\b|\bAGPL", "AGPL-3.0-or-later"),
+    (
+        r"\bGNU\s+(General\s+Public\s+Licen[cs]e|GPL)\s*(v(ersion)?\s*)?3|\bGPL-?v?3",
+        "GPL-3.0-only",
+    ),
+    (
+        r"\bOpen\s+Government\s+(Licen[cs]e|3\.0|v3)|\bOGL",
+        "OGL-UK-3.0",
+    ),
+    (r"\bBSD\b", "BSD-3-Clause"),
+    (r"\bMozilla\s+Public\s+Licen[cs]e\b|\bMPL\b", "MPL-2.0"),
+    (r"\bCC0\b|\bCreative\s+Commons\s+Zero\b", "CC0-1.0"),
+];
+
+static NAME_RES: LazyLock<Vec<(regex_lite::Regex, &'static str)>> = LazyLock::new(|| {
+    NAMES
+        .iter()
+        .map(|(re, id)| {
+            (
+                regex_lite::RegexBuilder::new(re)
+                    .case_insensitive(true)
+                    .build()
+                    .expect("valid"),
+                *id,
+            )
+        })
+        .collect()
+});
+
+/// SPDX ids of the licences a text names (not identified from a licence text: just mentioned).
+pub fn named_licences(text: &str) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = NAME_RES
+        .iter()
+        .filter(|(re, _)| re.is_match(text))
+        .map(|(_, id)| *id)
+        .collect();
+    out.dedup();
+    out
+}
+
+static LATER: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
+    regex_lite::RegexBuilder::new(r"(at\s+your\s+option\)?\s+any\s+later\s+version|or[- ]later)")
+        .case_insensitive(true)
+        .build()
+        .expect("valid")
+});
+
+/// Does a text (a README) grant "any later version" of a GNU licence?
+pub fn says_later(text: &str) -> bool {
+    static NOTICE: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
+        regex_lite::RegexBuilder::new(r"(at\s+your\s+option\)?\s+any\s+later\s+version|\bGPL-\d\.\d-or-later\b|\bGPL-?v?\d\+)")
+            .case_insensitive(true)
+            .build()
+            .expect("valid")
+    });
+    NOTICE.is_match(text)
+}
+
+/// Markdown and reStructuredText decoration that is not part of a licence's words.
+fn undecorate(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut l = line.trim_end_matches('\r').trim_start();
+        while let Some(rest) = l.strip_prefix('>') {
+            l = rest.trim_start();
+        }
+        let l = l.trim_start_matches('#').trim_start();
+        // underlines of setext / rst headings
+        if !l.is_empty() && l.chars().all(|c| matches!(c, '=' | '-' | '~' | '^' | '*')) {
+            out.push('\n');
+            continue;
+        }
+        out.push_str(&l.replace("**", "").replace("__", "").replace('`', ""));
+        out.push('\n');
+    }
+    out
+}
+
+/// How hard to look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Depth {
+    /// Consult the whole SPDX list only when a text comes close to a licence of the small reference
+    /// (which holds every approved licence and its near variants), so a verdict never depends on a
+    /// guess; a text far from all of them is reported unrecognised with its closest reference
+    /// licence. What `check` uses.
+    Verdict,
+    /// Always name a text against the whole SPDX list when the reference cannot (`openready licence`).
+    Precise,
+}
+
+/// Identify the licence(s) in a text.
+pub fn identify(text: &str) -> Identification {
+    identify_at(text, Depth::Precise)
+}
+
+/// Identify the licence(s) in a text, looking as hard as `depth` asks.
+pub fn identify_at(text: &str, depth: Depth) -> Identification {
+    let clean = undecorate(text);
+    let words = clean.split_whitespace().count();
+    if words == 0 {
+        return Identification {
+            kind: TextKind::Empty,
+            licences: Vec::new(),
+            closest: None,
+            modified: None,
+            pending: false,
+        };
+    }
+    let td = TextData::new(&clean);
+    // short texts cannot be a licence: they name or link one
+    if words < 40 {
+        let named = named_licences(&clean);
+        let linked =
+            clean.contains("http://") || clean.contains("https://") || clean.contains("www.");
+        return if linked && !named.is_empty() {
+            // a declaration that points to the licence's canonical text: it declares that licence
+            let lines = (1, count_lines(text));
+            let licences = named
+                .iter()
+                .map(|id| Identified {
+                    spdx: id.to_string(),
+                    confidence: 1.0,
+                    lines,
+                })
+                .collect();
+            Identification {
+                kind: TextKind::LinkOnly,
+                licences,
+                closest: None,
+                modified: None,
+                pending: false,
+            }
+        } else if linked {
+            Identification {
+                kind: TextKind::LinkOnly,
+                licences: Vec::new(),
+                closest: None,
+                modified: None,
+                pending: false,
+            }
+        } else if !named.is_empty() {
+            // a bare name is not a licence: nothing says which text or version
+            Identification {
+                kind: TextKind::NameOnly,
+                licences: Vec::new(),
+                closest: None,
+                modified: None,
+                pending: false,
+            }
+        } else {
+            Identification {
+                kind: TextKind::Unrecognised,
+                licences: Vec::new(),
+                closest: None,
+                modified: None,
+                pending: false,
+            }
+        };
+    }
+    let total_lines = td.lines().len().max(1);
+    // "or any later version" counts only where the text says it more often than the licence itself
+    // does (the GPL's own text contains the phrase)
+    let later_than = |reference: &TextData| {
+        LATER.find_iter(&clean).count() > LATER.find_iter(&reference.lines().join("\n")).count()
+    };
+    // Licences found by a top-down scan, when together they account for the whole text and none of
+    // them is itself modified.
+    let top_down = |store: &Store, threshold: f32| -> Option<Vec<Identified>> {
+        let scanner = Scanner::with_scan_mode(store, spdx::detection::scan::ScanMode::top_down())
+            .confidence_threshold(threshold);
+        let r = scanner.scan(&td);
+        if r.containing.len() < 2 {
+            return None;
+        }
+        // titles, blank lines and copyright lines belong to no licence: 80% is the whole text
+        let covered: usize = r
+            .containing
+            .iter()
+            .map(|c| c.line_range.1.saturating_sub(c.line_range.0))
+            .sum();
+        if covered * 10 < total_lines * 8 {
+            return None;
+        }
+        let mut v = Vec::new();
+        for c in &r.containing {
+            let region = td.with_view(c.line_range.0, c.line_range.1);
+            if restrictive_addition(
+                region.lines(),
+                &family_lines(store, c.license.name),
+                c.score,
+            )
+            .is_some()
+            {
+                return None;
+            }
+            v.push(Identified {
+                spdx: spdx_id(c.license.name, later_than(c.license.data)),
+                confidence: c.score,
+                lines: (c.line_range.0 + 1, c.line_range.1.max(c.line_range.0 + 1)),
+            });
+        }
+        Some(v)
+    };
+    // (licences, kind, and for a modified text: closest licence, score, the restricting words)
+    type Found = (Vec<Identified>, TextKind, Option<(String, f32, String)>);
+    let found = |store: &Store, threshold: f32, need_coverage: bool| -> Option<Found> {
+        let scanner = Scanner::new(store)
+            .confidence_threshold(threshold)
+            .optimize(true);
+        let r = scanner.scan(&td);
+        // several licences inside the text take precedence over one match of the whole
+        let several = r.containing.len() >= 2;
+        if let (Some(l), false) = (r.license, several) {
+            if r.score >= threshold {
+                let later = later_than(l.data);
+                if let Some(added) =
+                    restrictive_addition(td.lines(), &family_lines(store, l.name), r.score)
+                {
+                    // the "addition" may be a second licence: look for licences line by line
+                    if let Some(v) = top_down(store, threshold) {
+                        return Some((v, TextKind::Licence, None));
+                    }
+                    return Some((
+                        vec![],
+                        TextKind::Unrecognised,
+                        Some((spdx_id(l.name, later), r.score, added)),
+                    ));
+                }
+                let kind = if l.kind == LicenseType::Header {
+                    TextKind::Notice
+                } else {
+                    TextKind::Licence
+                };
+                return Some((
+                    vec![Identified {
+                        spdx: spdx_id(l.name, later),
+                        confidence: r.score,
+                        lines: (1, count_lines(text)),
+                    }],
+                    kind,
+                    None,
+                ));
+            }
+        }
+        if r.containing.is_empty() {
+            return None;
+        }
+        let covered: usize = r
+            .containing
+            .iter()
+            .map(|c| c.line_range.1.saturating_sub(c.line_range.0))
+            .sum();
+        if need_coverage && covered * 10 < total_lines * 9 {
+            return None; // text the reference cannot account for: ask the full list
+        }
+        let mut v: Vec<Identified> = r
+            .containing
+            .iter()
+            .map(|c| Identified {
+                spdx: spdx_id(c.license.name, later_than(c.license.data)),
+                confidence: c.score,
+                lines: (c.line_range.0 + 1, c.line_range.1.max(c.line_range.0 + 1)),
+            })
+            .collect();
+        for c in &r.containing {
+            let region = td.with_view(c.line_range.0, c.line_range.1);
+            if let Some(added) = restrictive_addition(
+                region.lines(),
+                &family_lines(store, c.license.name),
+                c.score,
+            ) {
+                return Some((
+                    vec![],
+                    TextKind::Unrecognised,
+                    Some((spdx_id(c.license.name, false), c.score, added)),
+                ));
+            }
+        }
+        v.sort_by_key(|i| i.lines);
+        let all_headers = r
+            .containing
+            .iter()
+            .all(|c| c.license.kind == LicenseType::Header);
+        Some((
+            v,
+            if all_headers {
+                TextKind::Notice
+            } else {
+                TextKind::Licence
+            },
+            None,
+        ))
+    };
+    if let Some(small) = SMALL.as_ref() {
+        if let Some((v, kind, None)) = found(small, FAST_ACCEPT, true) {
+            return Identification {
+                kind,
+                licences: v,
+                closest: None,
+                modified: None,
+                pending: false,
+            };
+        }
+        if depth == Depth::Verdict {
+            // Not near-verbatim: only the whole SPDX list could name it. Leave that to a rule that
+            // needs it (licence-approved does, when the closest licence is one it approves).
+            let m = small.analyze(&td);
+            return Identification {
+                kind: TextKind::Unrecognised,
+                licences: Vec::new(),
+                closest: Some((spdx_id(m.name, false), m.score)),
+                modified: None,
+                pending: true,
+            };
+        }
+    }
+    let Some(full) = full_store() else {
+        return Identification {
+            kind: TextKind::Unrecognised,
+            licences: Vec::new(),
+            closest: None,
+            modified: None,
+            pending: false,
+        };
+    };
+    match found(full, THRESHOLD, false) {
+        Some((_, _, Some((name, score, added)))) => Identification {
+            kind: TextKind::Unrecognised,
+            licences: Vec::new(),
+            closest: Some((name, score)),
+            modified: Some(added),
+            pending: false,
+        },
+        Some((v, kind, None)) => Identification {
+            kind,
+            licences: v,
+            closest: None,
+            modified: None,
+            pending: false,
+        },
+        None => {
+            let m = full.analyze(&td);
+            Identification {
+                kind: TextKind::Unrecognised,
+                licences: Vec::new(),
+                closest: Some((spdx_id(m.name, false), m.score)),
+                modified: None,
+                pending: false,
+            }
+        }
+    }
+}
+
+/// Words that make an addition to a licence a restriction (or a condition) rather than a remark.
+const RESTRICTIVE: &[&str] = &[
+    "not",
+    "no",
+    "never",
+    "nor",
+    "prohibited",
+    "prohibits",
+    "forbidden",
+    "restricted",
+    "restriction",
+    "restrictions",
+    "commercial",
+    "commercially",
+    "except",
+    "excluding",
+    "exclusively",
+    "solely",
+    "only",
+    "must",
+    "shall",
+    "revoke",
+    "revoked",
+    "terminate",
+    "terminated",
+    "fee",
+    "fees",
+    "royalty",
+    "royalties",
+    "pay",
+    "payment",
+    "permission",
+    "approval",
+    "consent",
+    "military",
+    "patent",
+    "patents",
+    "noncommercial",
+    "non",
+];
+
+/// Words added to a licence text that restrict it: runs of four or more words that the reference
+/// text does not have, containing a restrictive word. A near-verbatim text (score ≥ 0.995) is not
+/// examined; a remark such as "see the README" is not a restriction.
+fn restrictive_addition(text: &[String], reference: &[String], score: f32) -> Option<String> {
+    if score >= 0.995 || reference.is_empty() {
+        return None;
+    }
+    let words = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .flat_map(|l| {
+                l.split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let reference = words(reference);
+    let trigrams: std::collections::HashSet<(&str, &str, &str)> = reference
+        .windows(3)
+        .map(|w| (w[0].as_str(), w[1].as_str(), w[2].as_str()))
+        .collect();
+    // what follows "END OF TERMS AND CONDITIONS" (GNU and Apache texts) is guidance on applying
+    // the licence, which the SPDX reference leaves out as optional
+    let end = text
+        .iter()
+        .position(|l| l.to_lowercase().contains("end of terms and conditions"))
+        .map_or(text.len(), |i| i + 1);
+    let text = words(&text[..end]);
+    let mut covered = vec![false; text.len()];
+    for (i, w) in text.windows(3).enumerate() {
+        if trigrams.contains(&(w[0].as_str(), w[1].as_str(), w[2].as_str())) {
+            covered[i] = true;
+            covered[i + 1] = true;
+            covered[i + 2] = true;
+        }
+    }
+    let mut i = 0;
+    while i < text.len() {
+        if covered[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < text.len() && !covered[i] {
+            i += 1;
+        }
+        let run = &text[start..i];
+        if run.len() >= 4 && run.iter().any(|w| RESTRICTIVE.contains(&w.as_str())) {
+            return Some(run.join(" "));
+        }
+    }
+    None
+}
+
+/// The reference lines of a licence and of every entry of its family (`GPL-2.0+`,
+/// `GPL-2.0-or-later`…), which differ in their appendices: an addition counts only if none has it.
+fn family_lines(store: &Store, name: &str) -> Vec<String> {
+    let base = family_base(name);
+    store
+        .iter()
+        .filter(|(n, _)| family_base(n) == base)
+        .flat_map(|(_, e)| {
+            e.original
+                .lines()
+                .iter()
+                .cloned()
+                .chain(e.alternates.iter().flat_map(|a| a.lines().iter().cloned()))
+        })
+        .collect()
+}
+
+fn family_base(name: &str) -> &str {
+    name.trim_end_matches('+')
+        .trim_end_matches("-only")
+        .trim_end_matches("-or-later")
+}
+
+fn count_lines(text: &str) -> usize {
+    text.lines().count().max(1)
+}
+
+/// The SPDX list stores the GPL family's text as `-or-later` (the texts are identical); a text alone
+/// grants only its own version, so it is reported as `-only` unless the file says "or any later
+/// version".
+fn spdx_id(name: &str, later: bool) -> String {
+    let plus = name.strip_suffix('+').map(|b| format!("{b}-or-later"));
+    let name = plus.as_deref().unwrap_or(name);
+    match name.strip_suffix("-or-later") {
+        Some(base)
+            if !later
+                && (base.starts_with("GPL-")
+                    || base.starts_with("LGPL-")
+                    || base.starts_with("AGPL-")) =>
+        {
+            format!("{base}-only")
+        }
+        _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIT: &str = "MIT License\n\nCopyright (c) 2023 Crown Copyright NHS England\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\nof this software and associated documentation files (the \"Software\"), to deal\nin the Software without restriction, including without limitation the rights\nto use, copy, modify, merge, publish, distribute, sublicense, and/or sell\ncopies of the Software, and to permit persons to whom the Software is\nfurnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all\ncopies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\nIMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\nFITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE\nAUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER\nLIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\nOUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE\nSOFTWARE.\n";
+
+    #[test]
+    fn the_reference_loads_and_holds_every_listed_licence() {
+        let small = SMALL.as_ref().expect("reference.bin loads");
+        for name in REFERENCE_LICENCES {
+            assert!(
+                small.get_original(name).is_some(),
+                "{name} missing: run `cargo run --release --example licence-reference`"
+            );
+        }
+        assert_eq!(small.len(), REFERENCE_LICENCES.len());
+    }
+
+    #[test]
+    fn mit_is_identified_in_plain_markdown_and_crlf_forms() {
+        for text in [
+            MIT.to_string(),
+            format!("# {}", MIT.replace("MIT License", "MIT Licence")),
+            MIT.replace('\n', "\r\n"),
+            format!("\u{feff}{MIT}"),
+        ] {
+            let id = identify(&text);
+            assert_eq!(id.kind, TextKind::Licence, "{text:?}");
+            assert_eq!(id.licences.len(), 1);
+            assert_eq!(id.licences[0].spdx, "MIT");
+            assert!(id.licences[0].confidence >= 0.9);
+        }
+    }
+
+    #[test]
+    fn a_modified_text_is_unrecognised_never_guessed() {
+        let cut = MIT.split("THE SOFTWARE IS PROVIDED").next().unwrap();
+        let id = identify(cut);
+        assert_ne!(
+            id.licences
+                .iter()
+                .map(|l| l.spdx.as_str())
+                .collect::<Vec<_>>(),
+            vec!["MIT"],
+            "{id:?}"
+        );
+    }
+
+    #[test]
+    fn an_added_restriction_makes_a_text_unrecognised_but_a_remark_does_not() {
+        let restricted = MIT.replace(
+            "furnished to do so, subject to the following conditions:",
+            "furnished to do so, subject to the following conditions:\n\nThe Software may not be used for commercial purposes.",
+        );
+        let id = identify(&restricted);
+        assert_eq!(id.kind, TextKind::Unrecognised, "{id:?}");
+        assert!(
+            id.modified.as_deref().unwrap_or("").contains("commercial"),
+            "{id:?}"
+        );
+        let remark = format!("{MIT}\nFor further information about this project, see the README file in the root of this repository.\n");
+        let id = identify(&remark);
+        assert_eq!(
+            id.licences.first().map(|l| l.spdx.as_str()),
+            Some("MIT"),
+            "{id:?}"
+        );
+    }
+
+    #[test]
+    fn short_texts_name_or_link_a_licence() {
+        assert_eq!(identify("MIT").kind, TextKind::NameOnly);
+        let link = identify("Licensed under the OGL v3: https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/");
+        assert_eq!(link.kind, TextKind::LinkOnly);
+        assert_eq!(link.licences[0].spdx, "OGL-UK-3.0");
+        assert_eq!(identify("  \n").kind, TextKind::Empty);
+    }
+
+    #[test]
+    fn gpl_texts_are_only_unless_they_say_later() {
+        assert_eq!(spdx_id("GPL-3.0-or-later", false), "GPL-3.0-only");
+        assert_eq!(spdx_id("GPL-3.0-or-later", true), "GPL-3.0-or-later");
+        assert_eq!(spdx_id("MIT", false), "MIT");
+        assert_eq!(spdx_id("GPL-2.0+", false), "GPL-2.0-only");
+    }
+}

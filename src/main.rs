@@ -37,6 +37,15 @@ fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
     }
 }
 
+/// Which tree to check: HEAD unless --staged or --worktree.
+fn scope(staged: bool, worktree: bool) -> Mode {
+    match (staged, worktree) {
+        (true, _) => Mode::Staged,
+        (_, true) => Mode::Worktree,
+        _ => Mode::Head,
+    }
+}
+
 fn config_choice(file: Option<std::path::PathBuf>, none: bool) -> ConfigChoice {
     match (file, none) {
         (_, true) => ConfigChoice::None,
@@ -55,13 +64,7 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
     let color_out = use_color(cli.color, std::io::stdout().is_terminal());
     match cli.command {
         Command::Check(args) => {
-            let mode = if args.staged {
-                Mode::Staged
-            } else if args.worktree {
-                Mode::Worktree
-            } else {
-                Mode::Head
-            };
+            let mode = scope(args.staged, args.worktree);
             let opts = Options {
                 path: args.path.clone(),
                 mode,
@@ -174,13 +177,7 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Licence(args) => {
-            let mode = if args.staged {
-                Mode::Staged
-            } else if args.worktree {
-                Mode::Worktree
-            } else {
-                Mode::Head
-            };
+            let mode = scope(args.staged, args.worktree);
             let (_snap, facts) = match engine::licence(&args.path, mode) {
                 Ok(x) => x,
                 Err(e) => return fail(e),

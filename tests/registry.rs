@@ -91,7 +91,12 @@ fn policies_resolve_and_name_only_existing_rules() {
     }
     // nhs holds every built-in rule but those it removes on purpose (see rules/policies/nhs.toml)
     let nhs = reg.policy_rules("nhs").unwrap();
-    for id in ["readme-file", "no-large-files", "notebook-outputs", "attest-code-review"] {
+    for id in [
+        "readme-file",
+        "no-large-files",
+        "notebook-outputs",
+        "attest-code-review",
+    ] {
         assert!(nhs.contains(&id.to_string()), "{id}");
     }
     // and each profile resolves with its overrides applied cleanly

@@ -43,20 +43,11 @@ pub enum Command {
     Policies,
 }
 
+/// `rules` and `explain`: the policy options, and the repository whose config to read.
 #[derive(Args, Debug, Clone)]
 pub struct PolicyArgs {
-    /// Policy: a built-in name (nhs, nhse-it, rap, gds) or a policy file.
-    #[arg(long, env = "OPENREADY_POLICY")]
-    pub policy: Option<String>,
-    /// Config file to use instead of discovering .openready.toml at the repository root.
-    #[arg(long, conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore any .openready.toml.
-    #[arg(long)]
-    pub no_config: bool,
-    /// A folder of extra rule files (repeatable).
-    #[arg(long = "rules", value_name = "DIR")]
-    pub rule_dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub opts: PolicyOpts,
     /// The repository whose config to read.
     #[arg(long, default_value = ".", hide = true)]
     pub path: PathBuf,
@@ -89,12 +80,12 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOnArg>,
     #[command(flatten)]
-    pub policy: CheckPolicyArgs,
+    pub policy: PolicyOpts,
 }
 
-/// The policy options of `check` (the path comes from the positional argument).
+/// How the policy is chosen and adjusted (shared by `check`, `rules` and `explain`).
 #[derive(Args, Debug, Clone)]
-pub struct CheckPolicyArgs {
+pub struct PolicyOpts {
     /// Policy: a built-in name (nhs, nhse-it, rap, gds) or a policy file.
     #[arg(long, env = "OPENREADY_POLICY")]
     pub policy: Option<String>,

@@ -221,13 +221,13 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
 
 fn resolve(p: &PolicyArgs) -> Result<(policy::Registry, policy::Plan), engine::RunError> {
     let request = Request {
-        policy: p.policy.clone(),
-        rule_dirs: p.rule_dirs.clone(),
+        policy: p.opts.policy.clone(),
+        rule_dirs: p.opts.rule_dirs.clone(),
         ..Request::default()
     };
     engine::resolve_policy(
         Some(&p.path),
-        &config_choice(p.config.clone(), p.no_config),
+        &config_choice(p.opts.config.clone(), p.opts.no_config),
         &request,
     )
 }

@@ -17,7 +17,7 @@ pub use facts::Facts;
 use std::sync::{LazyLock, OnceLock};
 
 use serde::Serialize;
-use spdx::detection::scan::Scanner;
+use spdx::detection::scan::{ContainedResult, Scanner};
 use spdx::detection::{LicenseType, Store, TextData};
 
 /// The licences of the small reference, by SPDX id as the SPDX list names them.
@@ -287,6 +287,11 @@ pub fn identify_at(text: &str, depth: Depth) -> Identification {
     let later_than = |reference: &TextData| {
         LATER.find_iter(&clean).count() > LATER.find_iter(&reference.lines().join("\n")).count()
     };
+    let as_identified = |c: &ContainedResult| Identified {
+        spdx: spdx_id(c.license.name, later_than(c.license.data)),
+        confidence: c.score,
+        lines: (c.line_range.0 + 1, c.line_range.1.max(c.line_range.0 + 1)),
+    };
     // Licences found by a top-down scan, when together they account for the whole text and none of
     // them is itself modified.
     let top_down = |store: &Store, threshold: f32| -> Option<Vec<Identified>> {
@@ -297,12 +302,7 @@ pub fn identify_at(text: &str, depth: Depth) -> Identification {
             return None;
         }
         // titles, blank lines and copyright lines belong to no licence: 80% is the whole text
-        let covered: usize = r
-            .containing
-            .iter()
-            .map(|c| c.line_range.1.saturating_sub(c.line_range.0))
-            .sum();
-        if covered * 10 < total_lines * 8 {
+        if covered(&r.containing) * 10 < total_lines * 8 {
             return None;
         }
         let mut v = Vec::new();
@@ -317,11 +317,7 @@ pub fn identify_at(text: &str, depth: Depth) -> Identification {
             {
                 return None;
             }
-            v.push(Identified {
-                spdx: spdx_id(c.license.name, later_than(c.license.data)),
-                confidence: c.score,
-                lines: (c.line_range.0 + 1, c.line_range.1.max(c.line_range.0 + 1)),
-            });
+            v.push(as_identified(c));
         }
         Some(v)
     };
@@ -369,23 +365,10 @@ pub fn identify_at(text: &str, depth: Depth) -> Identification {
         if r.containing.is_empty() {
             return None;
         }
-        let covered: usize = r
-            .containing
-            .iter()
-            .map(|c| c.line_range.1.saturating_sub(c.line_range.0))
-            .sum();
-        if need_coverage && covered * 10 < total_lines * 9 {
+        if need_coverage && covered(&r.containing) * 10 < total_lines * 9 {
             return None; // text the reference cannot account for: ask the full list
         }
-        let mut v: Vec<Identified> = r
-            .containing
-            .iter()
-            .map(|c| Identified {
-                spdx: spdx_id(c.license.name, later_than(c.license.data)),
-                confidence: c.score,
-                lines: (c.line_range.0 + 1, c.line_range.1.max(c.line_range.0 + 1)),
-            })
-            .collect();
+        let mut v: Vec<Identified> = r.containing.iter().map(as_identified).collect();
         for c in &r.containing {
             let region = td.with_view(c.line_range.0, c.line_range.1);
             if let Some(added) = restrictive_addition(
@@ -587,6 +570,14 @@ fn family_lines(store: &Store, name: &str) -> Vec<String> {
                 .chain(e.alternates.iter().flat_map(|a| a.lines().iter().cloned()))
         })
         .collect()
+}
+
+/// Lines of a text that contained licences account for.
+fn covered(containing: &[ContainedResult]) -> usize {
+    containing
+        .iter()
+        .map(|c| c.line_range.1.saturating_sub(c.line_range.0))
+        .sum()
 }
 
 fn family_base(name: &str) -> &str {

@@ -1,7 +1,6 @@
 //! Rule files: parse, validate, and keep the raw check table so that policies and configs can override
 //! parameters.
 
-use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex_lite::Regex;
@@ -185,11 +184,6 @@ fn clean_message(msg: &str, kind: &str) -> String {
     let m = msg.trim().replace('\n', " ");
     let m = m.replace(&format!(" for key `{kind}`"), "");
     format!("{m} (check kind `{kind}`, see docs/rules.md)")
-}
-
-/// Where a spanned value sits, for diagnostics built outside toml's own errors.
-pub fn span_of<T>(s: &Spanned<T>) -> Range<usize> {
-    s.span()
 }
 
 #[cfg(test)]

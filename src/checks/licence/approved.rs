@@ -4,7 +4,9 @@ use serde::Deserialize;
 
 use super::covers;
 use crate::finding::{Finding, Level, Outcome};
-use crate::licence::{Facts, TextKind};
+use std::borrow::Cow;
+
+use crate::licence::{Facts, Identification, TextKind};
 use crate::repo::Snapshot;
 
 #[derive(Clone, Debug, Deserialize)]
@@ -24,22 +26,28 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     let mut findings = Vec::new();
     let mut code = 0;
     let mut docs = 0;
-    for f in &facts.files {
-        // a text the common licences could not settle, close to one this policy approves: only the
-        // whole SPDX list can say whether it is that licence or a variant of it
-        let resolved;
-        let mut id = &f.identification;
-        if id.pending
-            && id
+    // A text the common licences could not settle, close to one this policy approves: only the
+    // whole SPDX list can say whether it is that licence or a variant of it. Settled once, here.
+    let settled: Vec<(&str, Cow<Identification>)> = facts
+        .files
+        .iter()
+        .map(|f| {
+            let id = &f.identification;
+            let near_approved = id
                 .closest
                 .as_ref()
-                .is_some_and(|(n, _)| covers(&p.approved, n) || covers(&p.documentation, n))
-        {
-            if let Some(text) = snap.find(&f.path).and_then(|file| snap.text(file)) {
-                resolved = crate::licence::identify(&text);
-                id = &resolved;
-            }
-        }
+                .is_some_and(|(n, _)| covers(&p.approved, n) || covers(&p.documentation, n));
+            let text = (id.pending && near_approved)
+                .then(|| snap.find(&f.path).and_then(|file| snap.text(file)))
+                .flatten();
+            let id = match text {
+                Some(t) => Cow::Owned(crate::licence::identify(&t)),
+                None => Cow::Borrowed(id),
+            };
+            (f.path.as_str(), id)
+        })
+        .collect();
+    for (path, id) in &settled {
         if id.kind == TextKind::Unrecognised {
             let closest = id
                 .closest
@@ -52,12 +60,12 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
                 .map(|m| format!("; it adds \"{m}\""))
                 .unwrap_or_default();
             findings.push(Finding::at(
-                &f.path,
+                *path,
                 format!("not an approved licence: unrecognised{closest}{added}; `openready licence` names it against the whole SPDX list"),
             ));
         }
         for l in &id.licences {
-            let at = Finding::at_line(&f.path, l.lines.0 as u32, String::new());
+            let at = Finding::at_line(*path, l.lines.0 as u32, String::new());
             if covers(&p.forbidden, &l.spdx) {
                 findings.push(Finding {
                     message: format!("{} is not allowed under this policy", l.spdx),
@@ -79,21 +87,10 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
             }
         }
     }
-    let mut found = facts.identified();
-    found.extend(
-        facts
-            .files
-            .iter()
-            .filter(|f| f.identification.pending)
-            .filter_map(|f| snap.find(&f.path).and_then(|file| snap.text(file)))
-            .filter(|_| code + docs > 0 || !p.required.is_empty())
-            .flat_map(|t| {
-                crate::licence::identify(&t)
-                    .licences
-                    .into_iter()
-                    .map(|l| l.spdx)
-            }),
-    );
+    let found: std::collections::BTreeSet<String> = settled
+        .iter()
+        .flat_map(|(_, id)| id.licences.iter().map(|l| l.spdx.clone()))
+        .collect();
     for r in &p.required {
         if !found.iter().any(|id| covers(std::slice::from_ref(r), id)) {
             findings.push(Finding::general(format!(

@@ -7,9 +7,24 @@ use spdx::detection::{LicenseEntry, Store};
 
 fn main() {
     let full = Store::load_inline().expect("the spdx crate's licence cache loads");
+    let refs = openready::licence::REFERENCE_LICENCES;
+    // Every licence that resembles one of the reference's (its neighbours) comes along, so that a
+    // text matching a reference licence at the normal threshold has no closer rival outside it.
+    let neighbours: std::collections::BTreeSet<&String> = full
+        .iter()
+        .filter(|(name, entry)| {
+            !refs.contains(&name.as_str())
+                && refs.iter().any(|r| {
+                    full.get_original(r).is_some_and(|t| {
+                        t.match_score(&entry.original) >= openready::licence::NEIGHBOUR
+                    })
+                })
+        })
+        .map(|(name, _)| name)
+        .collect();
     let mut small = Store::new();
     for (name, entry) in full.iter() {
-        if openready::licence::REFERENCE_LICENCES.contains(&name.as_str()) {
+        if refs.contains(&name.as_str()) || neighbours.contains(name) {
             let mut copy = LicenseEntry {
                 original: entry.original.clone(),
                 aliases: entry.aliases.clone(),
@@ -38,6 +53,11 @@ fn main() {
         .filter(|n| small.get_original(n).is_none())
         .collect();
     assert!(missing.is_empty(), "not in the SPDX list: {missing:?}");
+    println!(
+        "{} licences and {} neighbours",
+        refs.len(),
+        neighbours.len()
+    );
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/licence/reference.bin");
     let mut out = std::fs::File::create(path).expect("writable");
     small.to_cache(&mut out).expect("written");

@@ -168,6 +168,15 @@ pub fn check(opts: &Options) -> Result<Report, RunError> {
         RunError::Open(OpenError("internal error while loading the policy".into()))
     })??;
     let snap = snap?;
+    if plan.rules.iter().any(|r| {
+        r.rule.kind().starts_with("licence")
+            || matches!(
+                r.rule.kind(),
+                "copyright" | "readme-licence" | "manifest-licence" | "notice-file"
+            )
+    }) {
+        crate::licence::preload();
+    }
     let report = evaluate(&plan, &snap, &opts.path);
     timing("rules", t);
     Ok(report)

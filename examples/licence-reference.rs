@@ -58,8 +58,32 @@ fn main() {
         refs.len(),
         neighbours.len()
     );
+    // one cache per licence, indexed by the words of its texts
+    let mut entries = Vec::new();
+    for (name, entry) in small.iter() {
+        let texts = std::iter::once(&entry.original)
+            .chain(&entry.alternates)
+            .chain(&entry.headers);
+        let words: Vec<String> = texts
+            .map(|t| {
+                openready::licence::reference::word_counts(t.lines())
+                    .iter()
+                    .map(|(w, n)| format!("{w} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let mut one = Store::new();
+        one.insert_entry(
+            name.clone(),
+            openready::licence::reference::clone_entry(entry),
+        );
+        let mut cache = Vec::new();
+        one.to_cache(&mut cache).expect("serialised");
+        entries.push((name.clone(), words.join("\n"), cache));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/licence/reference.bin");
-    let mut out = std::fs::File::create(path).expect("writable");
-    small.to_cache(&mut out).expect("written");
-    println!("{} licences written to {path}", small.len());
+    std::fs::write(path, openready::licence::reference::write(&entries)).expect("writable");
+    println!("{} licences written to {path}", entries.len());
 }

@@ -1,23 +1,25 @@
 //! Licences identified from their text, and copyright notices.
 //!
-//! Identification is askalono's algorithm as the `spdx` crate carries it, in two tiers. A small
+//! Identification is askalono's algorithm (the `spdx` crate's copy of it), in two tiers. A small
 //! reference (`reference.bin`: the licences NHS repositories use and their near variants, cut from the
-//! SPDX list by `examples/licence-reference.rs`) loads in a few milliseconds and settles texts that
-//! match a licence almost word for word. Anything less certain is judged against the whole SPDX list,
-//! which takes a few hundred milliseconds to load and so is loaded only when needed. Below the
-//! confidence threshold a text is "unrecognised": openready names the closest licence but never
-//! claims it.
+//! SPDX list by `examples/licence-reference.rs`) is indexed by wording, so that a text decodes only
+//! the few licences whose words it holds (see [`reference`]); it settles texts that match a licence
+//! almost word for word, and licences side by side in one file, in milliseconds. Anything less
+//! certain is judged against the whole SPDX list, which takes a few hundred milliseconds to load and
+//! so is loaded only when needed. Below the confidence threshold a text is "unrecognised": openready
+//! names the closest licence but never claims it.
 
 pub mod copyright;
 pub mod facts;
 pub mod manifest;
+pub mod reference;
 
 pub use facts::Facts;
 
 use std::sync::{LazyLock, OnceLock};
 
+use reference::Licences;
 use serde::Serialize;
-use spdx::detection::scan::{ContainedResult, Scanner};
 use spdx::detection::{LicenseType, Store, TextData};
 
 /// The licences of the small reference, by SPDX id as the SPDX list names them.
@@ -67,8 +69,6 @@ const FAST_ACCEPT: f32 = THRESHOLD;
 /// The least confidence at which a licence is identified at all.
 pub const THRESHOLD: f32 = 0.9;
 
-static SMALL: LazyLock<Option<Store>> =
-    LazyLock::new(|| Store::from_cache(&include_bytes!("reference.bin")[..]).ok());
 static FULL: OnceLock<Option<Store>> = OnceLock::new();
 
 fn full_store() -> Option<&'static Store> {
@@ -220,7 +220,9 @@ pub enum Depth {
 /// asks for it (a run that will need it calls this first).
 pub fn preload() {
     std::thread::spawn(|| {
-        let _ = SMALL.as_ref();
+        // the index, and the text normaliser's patterns (compiled on first use)
+        let _ = reference::available();
+        let _ = TextData::new("warm");
     });
 }
 
@@ -296,64 +298,61 @@ pub fn identify_at(text: &str, depth: Depth) -> Identification {
     let total_lines = td.lines().len().max(1);
     // "or any later version" counts only where the text says it more often than the licence itself
     // does (the GPL's own text contains the phrase)
-    let later_than = |reference: &TextData| {
-        LATER.find_iter(&clean).count() > LATER.find_iter(&reference.lines().join("\n")).count()
+    let later_than = |name: &str, reference: &TextData| {
+        name.contains("GPL")
+            && LATER.find_iter(&clean).count()
+                > LATER.find_iter(&reference.lines().join("\n")).count()
     };
     // (licences, kind, and for a modified text: closest licence, score, the restricting words)
     type Found = (Vec<Identified>, TextKind, Option<(String, f32, String)>);
     // Licences found by a top-down scan, when together they account for the whole text and none of
     // them is itself modified.
-    let top_down = |store: &Store, threshold: f32| -> Option<Found> {
-        // A top-down scan tries many windows of the text against every licence; only the licences
-        // that resemble the text at all can be in it, so scan with the six that resemble it most.
-        let candidates = nearest(store, &td, 6);
-        let scanner =
-            Scanner::with_scan_mode(&candidates, spdx::detection::scan::ScanMode::top_down())
-                .confidence_threshold(threshold);
-        let r = scanner.scan(&td);
-        if r.containing.is_empty() {
-            return None;
-        }
-        // titles, blank lines and copyright lines belong to no licence: 80% is the whole text
-        if covered(&r.containing) * 10 < total_lines * 8 {
-            return None;
-        }
-        // The candidates only say where the licences are: each region is named against the whole
-        // store, since a look-alike among the candidates can stand in for the licence itself.
-        let mut v = Vec::new();
-        for c in &r.containing {
-            let region = td.with_view(c.line_range.0, c.line_range.1);
-            let best = store.analyze(&region);
-            if best.score < threshold
-                || restrictive_addition(region.lines(), &family_lines(store, best.name), best.score)
-                    .is_some()
-            {
-                return None;
+    let top_down = |store: &Licences, threshold: f32| -> Option<Found> {
+        // licences side by side, found from their wording line by line
+        if let Some(regions) = segments(store, &td) {
+            if regions.iter().map(|r| r.1 - r.0).sum::<usize>() * 10 >= total_lines * 8 {
+                let (mut v, mut notices) = (Vec::new(), true);
+                for &(start, end) in &regions {
+                    let region = td.with_view(start, end);
+                    let Some(best) = store.analyze(&region) else {
+                        v.clear();
+                        break;
+                    };
+                    if best.score < threshold
+                        || restrictive_addition(
+                            region.lines(),
+                            &family_lines(store, best.name),
+                            best.score,
+                        )
+                        .is_some()
+                    {
+                        v.clear();
+                        break;
+                    }
+                    notices &= best.license_type == LicenseType::Header;
+                    v.push(Identified {
+                        spdx: spdx_id(best.name, later_than(best.name, best.data)),
+                        confidence: best.score,
+                        lines: (start + 1, end),
+                    });
+                }
+                if !v.is_empty() {
+                    let kind = if notices {
+                        TextKind::Notice
+                    } else {
+                        TextKind::Licence
+                    };
+                    return Some((v, kind, None));
+                }
             }
-            v.push(Identified {
-                spdx: spdx_id(best.name, later_than(best.data)),
-                confidence: best.score,
-                lines: (c.line_range.0 + 1, c.line_range.1.max(c.line_range.0 + 1)),
-            });
         }
-        let notices = r
-            .containing
-            .iter()
-            .all(|c| c.license.kind == LicenseType::Header);
-        Some((
-            v,
-            if notices {
-                TextKind::Notice
-            } else {
-                TextKind::Licence
-            },
-            None,
-        ))
+        None
     };
-    let found = |store: &Store, threshold: f32| -> Option<Found> {
-        let m = store.analyze(&td);
+
+    let found = |store: &Licences, threshold: f32| -> Option<Found> {
+        let m = store.analyze(&td)?;
         if m.score >= threshold {
-            let later = later_than(m.data);
+            let later = later_than(m.name, m.data);
             let Some(added) =
                 restrictive_addition(td.lines(), &family_lines(store, m.name), m.score)
             else {
@@ -382,7 +381,8 @@ pub fn identify_at(text: &str, depth: Depth) -> Identification {
         // no one licence for the whole text: licences side by side, with little else?
         top_down(store, threshold)
     };
-    if let Some(small) = SMALL.as_ref() {
+    if reference::available() {
+        let small = &reference::for_text(&td);
         if let Some((v, kind, None)) = found(small, FAST_ACCEPT) {
             return Identification {
                 kind,
@@ -395,17 +395,19 @@ pub fn identify_at(text: &str, depth: Depth) -> Identification {
         if depth == Depth::Verdict {
             // Not near-verbatim: only the whole SPDX list could name it. Leave that to a rule that
             // needs it (licence-approved does, when the closest licence is one it approves).
-            let m = small.analyze(&td);
+            let closest = small
+                .analyze(&td)
+                .map(|m| (spdx_id(m.name, false), m.score));
             return Identification {
                 kind: TextKind::Unrecognised,
                 licences: Vec::new(),
-                closest: Some((spdx_id(m.name, false), m.score)),
+                closest,
                 modified: None,
                 pending: true,
             };
         }
     }
-    let Some(full) = full_store() else {
+    let Some(full) = full_store().map(Licences::of) else {
         return Identification {
             kind: TextKind::Unrecognised,
             licences: Vec::new(),
@@ -414,7 +416,7 @@ pub fn identify_at(text: &str, depth: Depth) -> Identification {
             pending: false,
         };
     };
-    match found(full, THRESHOLD) {
+    match found(&full, THRESHOLD) {
         Some((_, _, Some((name, score, added)))) => Identification {
             kind: TextKind::Unrecognised,
             licences: Vec::new(),
@@ -429,16 +431,13 @@ pub fn identify_at(text: &str, depth: Depth) -> Identification {
             modified: None,
             pending: false,
         },
-        None => {
-            let m = full.analyze(&td);
-            Identification {
-                kind: TextKind::Unrecognised,
-                licences: Vec::new(),
-                closest: Some((spdx_id(m.name, false), m.score)),
-                modified: None,
-                pending: false,
-            }
-        }
+        None => Identification {
+            kind: TextKind::Unrecognised,
+            licences: Vec::new(),
+            closest: full.analyze(&td).map(|m| (spdx_id(m.name, false), m.score)),
+            modified: None,
+            pending: false,
+        },
     }
 }
 
@@ -541,7 +540,7 @@ fn restrictive_addition(text: &[String], reference: &[String], score: f32) -> Op
 
 /// The reference lines of a licence and of every entry of its family (`GPL-2.0+`,
 /// `GPL-2.0-or-later`…), which differ in their appendices: an addition counts only if none has it.
-fn family_lines(store: &Store, name: &str) -> Vec<String> {
+fn family_lines(store: &Licences, name: &str) -> Vec<String> {
     let base = family_base(name);
     store
         .iter()
@@ -556,34 +555,70 @@ fn family_lines(store: &Store, name: &str) -> Vec<String> {
         .collect()
 }
 
-/// A store of the `n` licences of `store` that resemble `text` most.
-fn nearest(store: &Store, text: &TextData, n: usize) -> Store {
-    let mut ranked: Vec<(f32, &String)> = store
-        .iter()
-        .map(|(name, e)| (e.original.match_score(text), name))
-        .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut out = Store::new();
-    for (_, name) in ranked.into_iter().take(n) {
-        if let Some((_, e)) = store.iter().find(|(k, _)| *k == name) {
-            let entry = spdx::detection::LicenseEntry {
-                original: e.original.clone(),
-                aliases: e.aliases.clone(),
-                headers: e.headers.clone(),
-                alternates: e.alternates.clone(),
-            };
-            out.insert_entry(name.clone(), entry);
-        }
+/// Regions of a text (0-based line ranges, end exclusive) that each read as one licence of `store`,
+/// found from word pairs alone: each line is labelled with the licences holding most of its word
+/// pairs, and a region runs while some licence can account for all its lines. `None` unless there
+/// are at least two regions.
+fn segments(store: &Licences, text: &TextData) -> Option<Vec<(usize, usize)>> {
+    // word pairs, hashed (FNV-1a over the lower-cased words)
+    fn pairs(line: &str) -> Vec<u64> {
+        let words: Vec<u64> = line
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                w.chars()
+                    .flat_map(char::to_lowercase)
+                    .fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
+                        (h ^ c as u64).wrapping_mul(0x0100_0000_01b3)
+                    })
+            })
+            .collect();
+        words
+            .windows(2)
+            .map(|w| w[0].rotate_left(21) ^ w[1])
+            .collect()
     }
-    out
-}
-
-/// Lines of a text that contained licences account for.
-fn covered(containing: &[ContainedResult]) -> usize {
-    containing
+    let known: Vec<std::collections::HashSet<u64>> = store
         .iter()
-        .map(|c| c.line_range.1.saturating_sub(c.line_range.0))
-        .sum()
+        .map(|(_, e)| {
+            std::iter::once(&e.original)
+                .chain(&e.alternates)
+                .flat_map(|t| t.lines().iter().flat_map(|l| pairs(l)))
+                .collect()
+        })
+        .collect();
+    let mut regions: Vec<(usize, usize)> = Vec::new();
+    // the open region: first and last labelled line, and the licences that fit it all
+    let mut open: Option<(usize, usize, Vec<usize>)> = None;
+    for (i, line) in text.lines().iter().enumerate() {
+        let p = pairs(line);
+        if p.len() < 3 {
+            continue; // too short to say: titles, blank lines, list markers
+        }
+        let fits: Vec<usize> = (0..known.len())
+            .filter(|&k| p.iter().filter(|x| known[k].contains(*x)).count() * 10 >= p.len() * 7)
+            .collect();
+        if fits.is_empty() {
+            continue; // a copyright line, a remark: belongs to no licence
+        }
+        open = match open.take() {
+            Some((start, _, prev)) if prev.iter().any(|k| fits.contains(k)) => {
+                let both = prev.into_iter().filter(|k| fits.contains(k)).collect();
+                Some((start, i, both))
+            }
+            Some((start, last, _)) => {
+                regions.push((start, last + 1));
+                Some((i, i, fits))
+            }
+            None => Some((i, i, fits)),
+        };
+    }
+    if let Some((start, last, _)) = open {
+        regions.push((start, last + 1));
+    }
+    // a stray line that fits some other licence is not a licence
+    regions.retain(|r| r.1 - r.0 >= 3);
+    (!regions.is_empty()).then_some(regions)
 }
 
 fn family_base(name: &str) -> &str {
@@ -623,7 +658,7 @@ mod tests {
 
     #[test]
     fn the_reference_loads_and_holds_every_listed_licence() {
-        let small = SMALL.as_ref().expect("reference.bin loads");
+        let small = reference::all();
         for name in REFERENCE_LICENCES {
             assert!(
                 small.get_original(name).is_some(),
@@ -694,6 +729,26 @@ mod tests {
         assert_eq!(link.kind, TextKind::LinkOnly);
         assert_eq!(link.licences[0].spdx, "OGL-UK-3.0");
         assert_eq!(identify("  \n").kind, TextKind::Empty);
+    }
+
+    #[test]
+    fn licences_side_by_side_in_one_file_are_each_found_with_their_lines() {
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/licence-corpus");
+        let read = |p: &str| std::fs::read_to_string(format!("{corpus}/{p}")).expect("corpus file");
+        let apache = read("21-apache-full-text-no-notice/LICENSE");
+        let bsd = read("37-bsd-3-clause/LICENSE");
+        let text = format!("{apache}\n\n---\n\n{bsd}\n\n{MIT}");
+        let id = identify_at(&text, Depth::Verdict);
+        let names: Vec<&str> = id.licences.iter().map(|l| l.spdx.as_str()).collect();
+        assert_eq!(names, ["Apache-2.0", "BSD-3-Clause", "MIT"], "{id:?}");
+        let ends: Vec<(usize, usize)> = id.licences.iter().map(|l| l.lines).collect();
+        assert!(ends.windows(2).all(|w| w[0].1 < w[1].0), "regions do not overlap: {ends:?}");
+        // a licence followed by prose that is no licence is not two licences
+        let tail = "This project also ships a tutorial written by the team, which explains how \
+                    the pipeline reads its inputs and where the outputs go, with worked examples.\n"
+            .repeat(8);
+        let id = identify_at(&format!("{MIT}\n{tail}"), Depth::Verdict);
+        assert_ne!(id.kind, TextKind::Licence, "{id:?}");
     }
 
     #[test]

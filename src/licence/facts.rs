@@ -129,16 +129,19 @@ impl Facts {
 }
 
 fn analyse(snap: &Snapshot, depth: Depth) -> Facts {
-    let mut files = Vec::new();
-    for f in snap.files() {
-        let in_licenses_dir =
-            f.path.starts_with("LICENSES/") && !f.path["LICENSES/".len()..].contains('/');
-        let at_root = !f.path.contains('/') && is_licence_name(f.name());
-        if !(in_licenses_dir || at_root) || f.symlink {
-            continue;
-        }
-        let text = snap.text(f).unwrap_or_default();
-        let mut identification = identify_at(&text, depth);
+    let candidates: Vec<(&str, String)> = snap
+        .files()
+        .iter()
+        .filter(|f| {
+            let in_licenses_dir =
+                f.path.starts_with("LICENSES/") && !f.path["LICENSES/".len()..].contains('/');
+            let at_root = !f.path.contains('/') && is_licence_name(f.name());
+            (in_licenses_dir || at_root) && !f.symlink
+        })
+        .map(|f| (f.path.as_str(), snap.text(f).unwrap_or_default()))
+        .collect();
+    let settle = |text: &str| {
+        let mut identification = identify_at(text, depth);
         // close to a licence NHS policies name (MIT, Apache, the GNU family, OGL): settle it against
         // the whole SPDX list, since the verdict and the README rules depend on which it is
         let policy_family = |n: &str| {
@@ -152,13 +155,30 @@ fn analyse(snap: &Snapshot, depth: Depth) -> Facts {
                 .as_ref()
                 .is_some_and(|(n, _)| policy_family(n))
         {
-            identification = super::identify(&text);
+            identification = super::identify(text);
         }
-        files.push(LicenceFile {
-            path: f.path.clone(),
+        identification
+    };
+    // a repository may hold several licence files (a REUSE LICENSES/ folder): settle them side by side
+    let identifications: Vec<Identification> = if candidates.len() > 1 {
+        std::thread::scope(|s| {
+            let (first, rest) = candidates.split_at(candidates.len().div_ceil(2));
+            let other = s.spawn(|| rest.iter().map(|(_, t)| settle(t)).collect::<Vec<_>>());
+            let mut v: Vec<Identification> = first.iter().map(|(_, t)| settle(t)).collect();
+            v.extend(other.join().unwrap_or_default());
+            v
+        })
+    } else {
+        candidates.iter().map(|(_, t)| settle(t)).collect()
+    };
+    let mut files: Vec<LicenceFile> = candidates
+        .iter()
+        .zip(identifications)
+        .map(|((path, _), identification)| LicenceFile {
+            path: path.to_string(),
             identification,
-        });
-    }
+        })
+        .collect();
 
     // a GNU licence text alone grants its own version; the README's notice can say "or any later version"
     let readme_later = text::find_readme(snap)
@@ -206,10 +226,11 @@ fn analyse(snap: &Snapshot, depth: Depth) -> Facts {
         })
     });
 
+    let declared = super::manifest::declared(snap);
     Facts {
         files,
         copyright: notices,
-        declared: super::manifest::declared(snap),
+        declared,
         readme: readme_licence,
     }
 }

@@ -112,11 +112,22 @@ pub fn declared(snap: &Snapshot) -> Vec<Declared> {
             });
         }
     };
+    const MANIFESTS: &[&str] = &[
+        "Cargo.toml",
+        "package.json",
+        "pyproject.toml",
+        "setup.cfg",
+        "DESCRIPTION",
+    ];
     for f in snap.files_in("") {
+        if !MANIFESTS.contains(&f.name()) {
+            continue;
+        }
         let Some(text) = snap.text(f) else { continue };
         match f.name() {
             "Cargo.toml" => {
-                if let Some(v) = toml_str(&text, &["package", "license"]) {
+                let doc = toml_table(&text);
+                if let Some(v) = toml_str(&doc, &["package", "license"]) {
                     push(&f.path, &text, &v);
                 }
             }
@@ -138,9 +149,10 @@ pub fn declared(snap: &Snapshot) -> Vec<Declared> {
                 }
             }
             "pyproject.toml" => {
-                let lic = toml_str(&text, &["project", "license"])
-                    .or_else(|| toml_str(&text, &["project", "license", "text"]))
-                    .or_else(|| toml_str(&text, &["tool", "poetry", "license"]));
+                let doc = toml_table(&text);
+                let lic = toml_str(&doc, &["project", "license"])
+                    .or_else(|| toml_str(&doc, &["project", "license", "text"]))
+                    .or_else(|| toml_str(&doc, &["tool", "poetry", "license"]));
                 match lic {
                     Some(v) => push(&f.path, &text, &v),
                     None => {
@@ -181,9 +193,12 @@ pub fn declared(snap: &Snapshot) -> Vec<Declared> {
     out
 }
 
-fn toml_str(text: &str, path: &[&str]) -> Option<String> {
-    let doc: toml::Table = toml::from_str(text).ok()?;
-    let mut v = doc.get(path[0])?;
+fn toml_table(text: &str) -> Option<toml::Table> {
+    toml::from_str(text).ok()
+}
+
+fn toml_str(doc: &Option<toml::Table>, path: &[&str]) -> Option<String> {
+    let mut v = doc.as_ref()?.get(path[0])?;
     for k in &path[1..] {
         v = v.get(k)?;
     }

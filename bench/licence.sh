@@ -14,8 +14,8 @@ make_repo() { # name, licence file(s) from the corpus
   printf '# Demo\n\nA small demo repository used to time openready.\n\n## Licence\n\nMIT and OGL v3.\n' > "$d/README.md"
   git -C "$d" init -q && git -C "$d" add -A && git -C "$d" -c user.name=b -c user.email=b@nhs.example commit -qm init
 }
-# the default policy's rules, plus the licence rules (which it leaves out for now)
-base_rules=$("$bin" rules --no-config | tail -n +2 | awk '{print $1}' | paste -sd, -)
+# the default policy's rules without the licence rules, and with them
+base_rules=$("$bin" rules --no-config | tail -n +2 | awk '{print $1}' | grep -vxF -f <(tr , '\n' <<<"$licence_rules") | paste -sd, -)
 with="--select $base_rules,$licence_rules"; without="--select $base_rules"
 corpus="$top/fixtures/licence-corpus"
 make_repo mit "$corpus"/01-*/LICENCE.md

@@ -71,8 +71,8 @@ pub fn run(_: &Params, snap: &Snapshot) -> Outcome {
     Outcome::from_findings(
         findings,
         format!(
-            "{n} manifest declaration{} agree with the licence files",
-            if n == 1 { "" } else { "s" }
+            "{n} manifest declaration{} with the licence files",
+            if n == 1 { " agrees" } else { "s agree" }
         ),
         |k| {
             format!(

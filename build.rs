@@ -6,7 +6,11 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     println!("cargo:rerun-if-changed=rules");
     let mut out = String::new();
-    for (name, dir) in [("RULE_FILES", "rules"), ("POLICY_FILES", "rules/policies")] {
+    for (name, dir) in [
+        ("RULE_FILES", "rules"),
+        ("POLICY_FILES", "rules/policies"),
+        ("DETECTOR_FILES", "rules/detectors"),
+    ] {
         let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
             .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
             .unwrap_or_default();

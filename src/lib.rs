@@ -3,7 +3,7 @@
 //! A library and a command-line tool that check a local git repository against a declarative
 //! open-source policy (by default the NHS one) and report what passes and fails. The flow is
 //! `repo` (a snapshot of what would be published) → `policy` (rules as data, validated) → `checks`
-//! (one pure function per check kind) → `finding::Report` → `report` (renderers).
+//! (one pure function per check kind, content checks through `scan`) → `finding::Report` → `report` (renderers).
 
 pub mod checks;
 pub mod cli;
@@ -14,6 +14,12 @@ pub mod licence;
 pub mod policy;
 pub mod repo;
 pub mod report;
+pub mod scan;
+
+/// Every file under `rules/`, embedded by `build.rs`.
+pub(crate) mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}
 
 pub use engine::{check, ConfigChoice, Options, RunError};
 pub use finding::{Report, Status};

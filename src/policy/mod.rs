@@ -22,9 +22,7 @@ pub use config::Exemption;
 use config::RawOverrides;
 pub use rule::{Rule, Scope};
 
-mod builtin {
-    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
-}
+use crate::builtin;
 
 /// The default policy.
 pub const DEFAULT_POLICY: &str = "nhs";

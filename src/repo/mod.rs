@@ -8,11 +8,13 @@
 //! or the disk. Keeping git behind this one module is what lets the backend change later.
 
 mod gitignore;
+pub mod history;
 mod pack;
+mod packwalk;
 mod snapshot;
 
 pub use gitignore::IgnoreRules;
-pub use snapshot::{File, Snapshot};
+pub use snapshot::{is_binary, File, Snapshot};
 
 use std::path::{Path, PathBuf};
 

@@ -165,25 +165,8 @@ fn delta_result_size(file: &File, at: u64, inflater: &mut DecompressorOxide) -> 
         return None;
     }
     let out = &out[..written];
-    let mut i = 0;
-    let mut varint = || -> Option<u64> {
-        let mut v = 0u64;
-        let mut shift = 0;
-        loop {
-            let b = *out.get(i)?;
-            i += 1;
-            v |= ((b & 0x7f) as u64) << shift;
-            if b & 0x80 == 0 {
-                return Some(v);
-            }
-            shift += 7;
-            if shift > 63 {
-                return None;
-            }
-        }
-    };
-    let _base = varint()?;
-    varint()
+    let (_base, at) = super::packwalk::varint(out, 0)?;
+    super::packwalk::varint(out, at).map(|(n, _)| n as u64)
 }
 
 #[cfg(test)]

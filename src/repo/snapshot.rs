@@ -19,6 +19,8 @@ pub struct File {
     pub symlink: bool,
     size: OnceLock<u64>,
     content: OnceLock<Result<Arc<[u8]>, String>>,
+    /// The work-tree copy is byte for byte the blob (see `sizes_from_work_tree`): read it from disk.
+    on_disk: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +66,13 @@ pub struct Snapshot {
     tags: Vec<String>,
     ignore: OnceLock<IgnoreRules>,
     derived: Derived,
+    /// With `--staged`: the paths the next commit adds or changes.
+    changed: Option<std::collections::HashSet<String>>,
+    /// The content categories the run's rules look for (all when unset).
+    content_categories: OnceLock<Vec<crate::scan::Category>>,
+    /// With `--history`: every commit and file version.
+    history: OnceLock<super::history::History>,
+    history_view: OnceLock<Box<(Snapshot, HashMap<String, usize>)>>,
 }
 
 /// Analyses several checks share (e.g. the licence analysis), made once per run.
@@ -74,6 +83,37 @@ struct Derived(Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>);
 const MAX_TEXT: u64 = 16 << 20;
 
 impl Snapshot {
+    /// A snapshot of `files`, with nothing derived yet.
+    #[allow(clippy::too_many_arguments)]
+    fn assemble(
+        root: PathBuf,
+        scope: ScopeKind,
+        commit: Option<String>,
+        note: Option<String>,
+        files: Vec<File>,
+        source: Source,
+        remotes: Vec<Remote>,
+        tags: Vec<String>,
+        changed: Option<std::collections::HashSet<String>>,
+    ) -> Snapshot {
+        Snapshot {
+            root,
+            scope,
+            commit,
+            note,
+            files,
+            source,
+            remotes,
+            tags,
+            ignore: OnceLock::new(),
+            derived: Derived::default(),
+            changed,
+            content_categories: OnceLock::new(),
+            history: OnceLock::new(),
+            history_view: OnceLock::new(),
+        }
+    }
+
     pub fn is_git(&self) -> bool {
         matches!(self.source, Source::Git(..)) && self.scope != ScopeKind::Directory
     }
@@ -81,6 +121,91 @@ impl Snapshot {
     /// Every file in scope, sorted by path.
     pub fn files(&self) -> &[File] {
         &self.files
+    }
+
+    /// The files whose contents a file-level rule examines: with `--staged`, only those the next
+    /// commit adds or changes (a hook judges the commit, not what was committed before).
+    pub fn examined(&self) -> impl Iterator<Item = &File> + '_ {
+        self.files
+            .iter()
+            .filter(|f| self.changed.as_ref().is_none_or(|c| c.contains(&f.path)))
+    }
+
+    /// Say which content categories the run needs, before any check scans (the engine does).
+    pub fn set_content_categories(&self, categories: Vec<crate::scan::Category>) {
+        let _ = self.content_categories.set(categories);
+    }
+
+    /// The content categories to scan for.
+    pub fn content_categories(&self) -> Vec<crate::scan::Category> {
+        self.content_categories
+            .get()
+            .cloned()
+            .unwrap_or_else(|| crate::scan::ALL.to_vec())
+    }
+
+    /// Read the history (`--history`): every commit reachable from any ref, or only those after
+    /// `since`. Paths `exclude` matches are left out, as in the tree.
+    pub fn load_history(&self, since: Option<&str>, exclude: &Globs) -> Result<(), OpenError> {
+        let Source::Git(_, git_dir) = &self.source else {
+            return Err(OpenError(format!(
+                "{}: --history needs a git repository",
+                self.root.display()
+            )));
+        };
+        let h = super::history::walk(&self.root, git_dir, since, &|p| !exclude.is_match(p))?;
+        let _ = self.history.set(h);
+        Ok(())
+    }
+
+    /// The history, when it was read.
+    pub fn history(&self) -> Option<&super::history::History> {
+        self.history.get()
+    }
+
+    /// Every path that ever existed in history, each as the file version that introduced it, for
+    /// file-level rules to examine when history is scanned; with the index of that version's blob.
+    pub fn history_view(&self) -> Option<&(Snapshot, HashMap<String, usize>)> {
+        let h = self.history.get()?;
+        let Source::Git(_, git_dir) = &self.source else {
+            return None;
+        };
+        Some(self.history_view.get_or_init(|| {
+            let mut first: HashMap<String, usize> = HashMap::new();
+            for (i, b) in h.blobs.iter().enumerate() {
+                first.entry(b.path.clone()).or_insert(i);
+            }
+            let mut files: Vec<File> = first
+                .iter()
+                .map(|(p, &i)| {
+                    let f = new_file(p.clone(), Origin::Blob(h.blobs[i].oid), false);
+                    let _ = f.size.set(h.blobs[i].size);
+                    f
+                })
+                .collect();
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            let source = match git2::Repository::open(git_dir) {
+                Ok(r) => Source::Git(Mutex::new(r), git_dir.clone()),
+                Err(_) => Source::Disk,
+            };
+            let view = Snapshot::assemble(
+                self.root.clone(),
+                self.scope,
+                self.commit.clone(),
+                None,
+                files,
+                source,
+                Vec::new(),
+                Vec::new(),
+                None,
+            );
+            Box::new((view, first))
+        }))
+    }
+
+    /// With `--staged`, how many files the commit adds or changes.
+    pub fn changed_count(&self) -> Option<usize> {
+        self.changed.as_ref().map(|c| c.len())
     }
 
     pub fn find(&self, path: &str) -> Option<&File> {
@@ -310,6 +435,7 @@ impl Snapshot {
                             match settled {
                                 Some(n) => {
                                     let _ = f.size.set(n);
+                                    f.on_disk.store(true, std::sync::atomic::Ordering::Relaxed);
                                 }
                                 None => left.push(f),
                             }
@@ -388,7 +514,23 @@ impl Snapshot {
             .clone()
     }
 
+    /// The file's bytes: the cached copy if a check already read it, otherwise read without caching
+    /// (for scanning every file once).
+    pub fn bytes(&self, file: &File) -> Result<Arc<[u8]>, String> {
+        match file.content.get() {
+            Some(c) => c.clone(),
+            None => self.read(file).map(Arc::from),
+        }
+    }
+
     fn read(&self, file: &File) -> Result<Vec<u8>, String> {
+        if file.on_disk.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Ok(b) = std::fs::read(self.root.join(&file.path)) {
+                if file.size.get() == Some(&(b.len() as u64)) {
+                    return Ok(b);
+                }
+            }
+        }
         match (file.origin, &self.source) {
             (Origin::Blob(oid), Source::Git(repo, _)) => {
                 let repo = repo.lock().unwrap_or_else(|p| p.into_inner());
@@ -447,18 +589,17 @@ impl Snapshot {
             })
             .collect();
         list.sort_by(|a, b| a.path.cmp(&b.path));
-        Snapshot {
-            root: PathBuf::from("."),
-            scope: ScopeKind::Directory,
-            commit: None,
-            note: None,
-            files: list,
-            source: Source::Disk,
-            remotes: Vec::new(),
-            tags: Vec::new(),
-            ignore: OnceLock::new(),
-            derived: Derived::default(),
-        }
+        Snapshot::assemble(
+            PathBuf::from("."),
+            ScopeKind::Directory,
+            None,
+            None,
+            list,
+            Source::Disk,
+            Vec::new(),
+            Vec::new(),
+            None,
+        )
     }
 
     /// An analysis shared by several checks, computed by the first that asks (the others wait for it
@@ -491,7 +632,35 @@ fn new_file(path: String, origin: Origin, symlink: bool) -> File {
         symlink,
         size: OnceLock::new(),
         content: OnceLock::new(),
+        on_disk: std::sync::atomic::AtomicBool::new(false),
     }
+}
+
+/// The index entries whose blob differs from HEAD's at the same path (or that HEAD lacks). HEAD's
+/// tree is walked once; a subtree whose id the index's cache tree already proves unchanged is not
+/// needed, but walking all of it is only a few milliseconds even for thousands of files.
+fn changed_paths(head: &git2::Commit<'_>, files: &[File]) -> std::collections::HashSet<String> {
+    let Ok(tree) = head.tree() else {
+        return files.iter().map(|f| f.path.clone()).collect();
+    };
+    let mut at_head: HashMap<String, git2::Oid> = HashMap::with_capacity(files.len());
+    let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() == Some(git2::ObjectType::Blob) {
+            at_head.insert(
+                format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes())),
+                entry.id(),
+            );
+        }
+        git2::TreeWalkResult::Ok
+    });
+    files
+        .iter()
+        .filter(|f| match f.origin {
+            Origin::Blob(oid) => at_head.get(&f.path) != Some(&oid),
+            Origin::Disk => true,
+        })
+        .map(|f| f.path.clone())
+        .collect()
 }
 
 fn git_err(root: &Path, what: &str, e: git2::Error) -> OpenError {
@@ -521,6 +690,7 @@ pub(super) fn from_git(
     let mut note = None;
     let keep = |p: &str| !exclude.is_match(p);
 
+    let mut changed = None;
     let (scope, mut files) = match (mode, &head_commit) {
         (Mode::Head, Some(c)) => {
             let tree = c
@@ -565,6 +735,9 @@ pub(super) fn from_git(
                     continue; // submodule
                 }
                 files.push(new_file(path, Origin::Blob(entry.id), ftype == 0o120000));
+            }
+            if let Some(c) = &head_commit {
+                changed = Some(changed_paths(c, &files));
             }
             (scope, files)
         }
@@ -634,18 +807,17 @@ pub(super) fn from_git(
     drop(head_commit);
     let git_dir = repo.path().to_path_buf();
 
-    Ok(Snapshot {
+    Ok(Snapshot::assemble(
         root,
         scope,
         commit,
         note,
         files,
-        source: Source::Git(Mutex::new(repo), git_dir),
+        Source::Git(Mutex::new(repo), git_dir),
         remotes,
         tags,
-        ignore: OnceLock::new(),
-        derived: Derived::default(),
-    })
+        changed,
+    ))
 }
 
 pub(super) fn from_directory(root: PathBuf, exclude: &Globs) -> Result<Snapshot, OpenError> {
@@ -689,16 +861,15 @@ pub(super) fn from_directory(root: PathBuf, exclude: &Globs) -> Result<Snapshot,
         files.push(new_file(path, Origin::Disk, ft.is_symlink()));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Snapshot {
+    Ok(Snapshot::assemble(
         root,
-        scope: ScopeKind::Directory,
-        commit: None,
-        note: Some("not a git repository: the directory was walked, honouring .gitignore".into()),
+        ScopeKind::Directory,
+        None,
+        Some("not a git repository: the directory was walked, honouring .gitignore".into()),
         files,
-        source: Source::Disk,
-        remotes: Vec::new(),
-        tags: Vec::new(),
-        ignore: OnceLock::new(),
-        derived: Derived::default(),
-    })
+        Source::Disk,
+        Vec::new(),
+        Vec::new(),
+        None,
+    ))
 }

@@ -41,6 +41,26 @@ pub enum Command {
     Licence(LicenceArgs),
     /// List the built-in policies.
     Policies,
+    /// Record the current findings in a baseline file, so that later checks report only new ones.
+    Baseline(BaselineArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BaselineArgs {
+    /// The repository to check.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Where to write the baseline (default: .openready-baseline.json at the repository root).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Record findings in all of history too.
+    #[arg(long)]
+    pub history: bool,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,..")]
+    pub select: Vec<String>,
+    #[command(flatten)]
+    pub policy: PolicyOpts,
 }
 
 /// `rules` and `explain`: the policy options, and the repository whose config to read.
@@ -80,7 +100,27 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOnArg>,
     #[command(flatten)]
+    pub scan: ScanArgs,
+    #[command(flatten)]
     pub policy: PolicyOpts,
+}
+
+/// How content is scanned: history, baseline, and whether secrets may be shown.
+#[derive(Args, Debug, Clone)]
+pub struct ScanArgs {
+    /// Also scan every commit reachable from any ref (all branches and tags), and commit metadata.
+    #[arg(long, conflicts_with_all = ["staged", "worktree"])]
+    pub history: bool,
+    /// With --history: only commits that REV does not reach (e.g. the last release tag).
+    #[arg(long, value_name = "REV", requires = "history")]
+    pub since: Option<String>,
+    /// Findings recorded in this baseline file do not count (default: .openready-baseline.json at
+    /// the repository root, when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Show secrets in full instead of redacted (only when writing to a terminal).
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// How the policy is chosen and adjusted (shared by `check`, `rules` and `explain`).

@@ -11,6 +11,8 @@ use crate::finding::{
 use crate::policy::{self, ActiveRule, Plan, Registry, Request, Scope};
 use crate::repo::{self, Mode, OpenError, Snapshot};
 
+pub mod baseline;
+
 /// Why a run could not be done (exit code 2).
 #[derive(Debug)]
 pub enum RunError {
@@ -57,6 +59,16 @@ pub struct Options {
     pub mode: Mode,
     pub config: ConfigChoice,
     pub request: Request,
+    /// Scan all of history (`--history`), optionally only after a revision (`--since`).
+    pub history: Option<HistoryRange>,
+    /// A baseline file to subtract; by default `.openready-baseline.json` at the root, if present.
+    pub baseline: Option<PathBuf>,
+}
+
+/// What `--history` covers.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryRange {
+    pub since: Option<String>,
 }
 
 impl Options {
@@ -66,6 +78,8 @@ impl Options {
             mode: Mode::Head,
             config: ConfigChoice::Discover,
             request: Request::default(),
+            history: None,
+            baseline: None,
         }
     }
 }
@@ -168,6 +182,12 @@ pub fn check(opts: &Options) -> Result<Report, RunError> {
         RunError::Open(OpenError("internal error while loading the policy".into()))
     })??;
     let snap = snap?;
+    snap.set_content_categories(content_categories(&plan));
+    if let Some(h) = &opts.history {
+        snap.load_history(h.since.as_deref(), &exclude)?;
+        timing("history", t);
+    }
+    let baseline = baseline::load(opts.baseline.as_deref(), &snap.root)?;
     if plan.rules.iter().any(|r| {
         r.rule.kind().starts_with("licence")
             || matches!(
@@ -177,9 +197,28 @@ pub fn check(opts: &Options) -> Result<Report, RunError> {
     }) {
         crate::licence::preload();
     }
-    let report = evaluate(&plan, &snap, &opts.path);
+    let mut report = evaluate_with(&plan, &snap, &opts.path, baseline.as_ref());
+    // stale entries only mean something when everything was looked at, not a commit's changes
+    if let Some(b) = baseline.as_ref().filter(|_| snap.changed_count().is_none()) {
+        report.warnings.extend(b.stale(&report));
+    }
     timing("rules", t);
     Ok(report)
+}
+
+/// The content categories the plan's content rules look for, so that one scan serves them all.
+fn content_categories(plan: &Plan) -> Vec<crate::scan::Category> {
+    let mut out = Vec::new();
+    for r in &plan.rules {
+        if let Some(cats) = r.check.content_categories() {
+            for c in cats {
+                if !out.contains(c) {
+                    out.push(*c);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The licence analysis of a target (for `openready licence`), with the snapshot it describes.
@@ -194,7 +233,16 @@ pub fn licence(
 
 /// Run a resolved plan on a snapshot.
 pub fn evaluate(plan: &Plan, snap: &Snapshot, shown_path: &Path) -> Report {
-    let results = run_all(plan, snap);
+    evaluate_with(plan, snap, shown_path, None)
+}
+
+fn evaluate_with(
+    plan: &Plan,
+    snap: &Snapshot,
+    shown_path: &Path,
+    baseline: Option<&baseline::Baseline>,
+) -> Report {
+    let results = run_all(plan, snap, baseline);
     let warnings = stale_exemptions(plan, &results);
     let target = Target {
         path: shown_path.display().to_string(),
@@ -244,14 +292,18 @@ fn stale_exemptions(plan: &Plan, results: &[RuleResult]) -> Vec<String> {
 
 /// Run the rules on as many threads as there are cores: they are independent, and the snapshot
 /// caches what one reads for the others.
-fn run_all(plan: &Plan, snap: &Snapshot) -> Vec<RuleResult> {
+fn run_all(plan: &Plan, snap: &Snapshot, baseline: Option<&baseline::Baseline>) -> Vec<RuleResult> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8)
         .min(plan.rules.len());
     if workers <= 1 {
-        return plan.rules.iter().map(|r| run_rule(plan, r, snap)).collect();
+        return plan
+            .rules
+            .iter()
+            .map(|r| run_rule(plan, r, snap, baseline))
+            .collect();
     }
     let next = AtomicUsize::new(0);
     let mut results: Vec<(usize, RuleResult)> = std::thread::scope(|scope| {
@@ -262,7 +314,7 @@ fn run_all(plan: &Plan, snap: &Snapshot) -> Vec<RuleResult> {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(rule) = plan.rules.get(i) else { break };
-                        done.push((i, run_rule(plan, rule, snap)));
+                        done.push((i, run_rule(plan, rule, snap, baseline)));
                     }
                     done
                 })
@@ -277,15 +329,108 @@ fn run_all(plan: &Plan, snap: &Snapshot) -> Vec<RuleResult> {
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
+/// With `--history`, a file-level rule also looks at every path that ever existed: what it finds
+/// there and not in the tree is added, naming the commit that introduced it. (Content rules read
+/// history themselves; commit rules read only metadata.)
+fn with_history(
+    rule: &policy::Rule,
+    active: &ActiveRule,
+    snap: &Snapshot,
+    outcome: Outcome,
+) -> Outcome {
+    let file_level = !matches!(
+        rule.kind(),
+        "content" | "commit-messages" | "commit-content" | "commit-identities"
+    );
+    if !file_level
+        || !rule.scope.contains(&Scope::History)
+        || matches!(outcome.status, Status::NotApplicable | Status::Error)
+    {
+        return outcome;
+    }
+    let (Some(h), Some((view, first))) = (snap.history(), snap.history_view()) else {
+        return outcome;
+    };
+    let past = match catch_unwind(AssertUnwindSafe(|| active.check.run(view))) {
+        Ok(o) => o,
+        Err(_) => return outcome,
+    };
+    let mut outcome = outcome;
+    let mut added = 0;
+    for mut f in past.findings {
+        let Some(path) = f.path.clone() else { continue };
+        if outcome
+            .findings
+            .iter()
+            .any(|g| g.path.as_deref() == Some(&path))
+        {
+            continue;
+        }
+        // a directory finding (`logs/`) names the first file under it
+        let blob = first.get(&path).or_else(|| {
+            first
+                .iter()
+                .filter(|(p, _)| p.starts_with(&path))
+                .map(|(_, i)| i)
+                .min()
+        });
+        if let Some(&i) = blob {
+            let c = &h.commits[h.blobs[i].commit];
+            f.message.push_str(&format!(
+                " (in history: added in {} on {})",
+                &c.sha[..c.sha.len().min(12)],
+                &c.date[..10]
+            ));
+            f.commit = Some(crate::finding::CommitRef {
+                sha: c.sha.clone(),
+                date: c.date.clone(),
+                occurrences: 1,
+            });
+        }
+        outcome.findings.push(f);
+        added += 1;
+    }
+    if added > 0 {
+        if outcome.status == Status::Pass {
+            outcome.status = Status::Fail;
+            outcome.message = format!("{added} found in history only");
+        } else {
+            outcome.message = format!("{}; {added} more in history only", outcome.message);
+        }
+    }
+    outcome
+}
+
+/// Why a rule does not run on this snapshot, if it does not.
+fn not_applicable(rule: &policy::Rule, snap: &Snapshot) -> Option<&'static str> {
+    let has = |s: Scope| rule.scope.contains(&s);
+    if snap.changed_count().is_some() {
+        // --staged judges the commit being made: only rules about the files it changes
+        return (!has(Scope::Staged)).then_some(
+            "judges the whole repository, not a commit: run `openready check` without --staged",
+        );
+    }
+    if snap.history().is_some() {
+        return (!(has(Scope::Tree)
+            || has(Scope::Repository)
+            || has(Scope::History)
+            || has(Scope::Commits)))
+        .then_some("does not apply to this scope");
+    }
+    (!(has(Scope::Tree) || has(Scope::Repository)))
+        .then_some("runs only when history is scanned (--history)")
+}
+
+fn run_rule(
+    plan: &Plan,
+    active: &ActiveRule,
+    snap: &Snapshot,
+    baseline: Option<&baseline::Baseline>,
+) -> RuleResult {
     let rule = &active.rule;
-    let applies = rule
-        .scope
-        .iter()
-        .any(|s| matches!(s, Scope::Tree | Scope::Repository));
     let started = std::time::Instant::now();
-    let outcome = if !applies {
-        Outcome::not_applicable("runs only when history is scanned")
+    let outcome = if let Some(why) = not_applicable(rule, snap) {
+        Outcome::not_applicable(why)
     } else {
         match catch_unwind(AssertUnwindSafe(|| active.check.run(snap))) {
             Ok(o) => o,
@@ -302,6 +447,7 @@ fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
             }
         }
     };
+    let outcome = with_history(rule, active, snap, outcome);
     timing(&format!("rule {}", rule.id), started);
     let mut result = RuleResult {
         id: rule.id.clone(),
@@ -323,7 +469,7 @@ fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
         }
     }
     if result.status == Status::Fail {
-        apply_exemptions(plan, &mut result);
+        apply_suppressions(plan, &mut result, baseline);
     }
     // a failure made only of findings that matter less fails at their level
     if result.status == Status::Fail {
@@ -338,16 +484,31 @@ fn run_rule(plan: &Plan, active: &ActiveRule, snap: &Snapshot) -> RuleResult {
     result
 }
 
-fn apply_exemptions(plan: &Plan, result: &mut RuleResult) {
+/// Findings that do not count: an inline `openready:allow` on the line, a config exemption (with its
+/// reason), or an entry of the baseline. They stay in the report, marked as suppressed.
+fn apply_suppressions(plan: &Plan, result: &mut RuleResult, baseline: Option<&baseline::Baseline>) {
     let exemptions: Vec<_> = plan
         .exemptions
         .iter()
         .filter(|e| e.covers_rule(&result.id))
         .collect();
-    if exemptions.is_empty() {
-        return;
+    for f in &mut result.findings {
+        let inline = f.inline_allow.as_deref().is_some_and(|a| {
+            a.split(',').all(str::is_empty) || a.split(',').any(|r| r == result.id)
+        });
+        if inline {
+            f.suppressed = Some(Suppression {
+                kind: "inline".into(),
+                reason: "openready:allow on the line".into(),
+            });
+        } else if let Some(b) = baseline.filter(|b| b.covers(&result.id, f)) {
+            f.suppressed = Some(Suppression {
+                kind: "baseline".into(),
+                reason: format!("recorded in the baseline {}", b.name),
+            });
+        }
     }
-    if result.findings.is_empty() {
+    if result.findings.is_empty() && !exemptions.is_empty() {
         // a failure about the repository as a whole: only a whole-rule exemption covers it
         if let Some(e) = exemptions.iter().find(|e| e.paths.is_empty()) {
             let mut f = Finding::general(result.message.clone());
@@ -358,7 +519,11 @@ fn apply_exemptions(plan: &Plan, result: &mut RuleResult) {
             result.findings.push(f);
         }
     } else {
-        for f in &mut result.findings {
+        for f in result
+            .findings
+            .iter_mut()
+            .filter(|f| f.suppressed.is_none())
+        {
             if let Some(e) = exemptions.iter().find(|e| e.covers_path(f.path.as_deref())) {
                 f.suppressed = Some(Suppression {
                     kind: "exemption".into(),
@@ -374,14 +539,13 @@ fn apply_exemptions(plan: &Plan, result: &mut RuleResult) {
         .count();
     if result.suppressed > 0 && result.active_findings().next().is_none() {
         result.status = Status::Pass;
-        result.message = format!(
-            "{} (exempted: {})",
-            result.message,
-            result
-                .findings
-                .iter()
-                .find_map(|f| f.suppressed.as_ref().map(|s| s.reason.clone()))
-                .unwrap_or_default()
-        );
+        let first = result.findings.iter().find_map(|f| f.suppressed.clone());
+        result.message = match first {
+            Some(s) if s.kind == "exemption" => {
+                format!("{} (exempted: {})", result.message, s.reason)
+            }
+            Some(s) => format!("{} (suppressed: {})", result.message, s.reason),
+            None => result.message.clone(),
+        };
     }
 }

@@ -87,7 +87,8 @@ impl FailOn {
 /// Why a finding does not count against the run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
-    /// `exemption` (config, with a reason) for now; later also `baseline` and `inline`.
+    /// `exemption` (config, with a reason), `baseline` (in the baseline file) or `inline`
+    /// (`openready:allow` on the line).
     pub kind: String,
     pub reason: String,
 }
@@ -104,6 +105,25 @@ pub struct Finding {
     pub level: Option<Level>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
+    /// A stable id of what was found (a secret's fingerprint), for baselines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// In history: the commit that introduced it, and how often it recurs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitRef>,
+    /// The line carries `openready:allow` (empty: for every rule; else the rule ids it names).
+    #[serde(skip)]
+    pub inline_allow: Option<String>,
+}
+
+/// Where in history a finding first appeared.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CommitRef {
+    pub sha: String,
+    /// The author date, ISO 8601 (UTC).
+    pub date: String,
+    /// How many file versions (blobs) in history hold the same thing.
+    pub occurrences: u32,
 }
 
 impl Finding {
@@ -116,6 +136,9 @@ impl Finding {
             message: message.into(),
             level: None,
             suppressed: None,
+            fingerprint: None,
+            commit: None,
+            inline_allow: None,
         }
     }
 

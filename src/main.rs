@@ -76,7 +76,24 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
                     fail_on: args.fail_on.map(Into::into),
                     rule_dirs: args.policy.rule_dirs.clone(),
                 },
+                history: args.scan.history.then(|| engine::HistoryRange {
+                    since: args.scan.since.clone(),
+                }),
+                baseline: args.scan.baseline.clone(),
             };
+            if args.scan.show_secrets {
+                // a secret in full only ever goes to a person's terminal, never to a file or a pipe
+                if std::io::stdout().is_terminal()
+                    && args.output.is_none()
+                    && args.format == report::Format::Human
+                {
+                    openready::scan::show_secrets(true);
+                } else {
+                    eprintln!(
+                        "openready: --show-secrets applies only to the human report on a terminal; secrets stay redacted"
+                    );
+                }
+            }
             let report = match engine::check(&opts) {
                 Ok(r) => r,
                 Err(e) => return fail(e),
@@ -104,6 +121,43 @@ fn run(cli: Cli) -> std::io::Result<ExitCode> {
                 Verdict::Pass => ExitCode::SUCCESS,
                 Verdict::Fail => ExitCode::from(1),
             })
+        }
+        Command::Baseline(args) => {
+            let opts = Options {
+                path: args.path.clone(),
+                mode: Mode::Head,
+                config: config_choice(args.policy.config.clone(), args.policy.no_config),
+                request: Request {
+                    policy: args.policy.policy.clone(),
+                    select: args.select.clone(),
+                    ignore: Vec::new(),
+                    fail_on: None,
+                    rule_dirs: args.policy.rule_dirs.clone(),
+                },
+                history: args.history.then(engine::HistoryRange::default),
+                baseline: None,
+            };
+            let report = match engine::check(&opts) {
+                Ok(r) => r,
+                Err(e) => return fail(e),
+            };
+            let file = engine::baseline::from_report(&report);
+            let out = args
+                .output
+                .clone()
+                .unwrap_or_else(|| args.path.join(engine::baseline::DEFAULT_FILE));
+            let text = serde_json::to_string_pretty(&file).unwrap_or_default() + "\n";
+            if let Err(e) = std::fs::write(&out, text) {
+                return fail(format!("openready: cannot write {}: {e}", out.display()));
+            }
+            writeln!(
+                stdout,
+                "{} finding{} recorded in {}; later checks report only new ones",
+                file.findings.len(),
+                if file.findings.len() == 1 { "" } else { "s" },
+                out.display()
+            )?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Rules(p) => {
             let (reg, plan) = match resolve(&p) {

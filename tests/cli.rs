@@ -79,37 +79,62 @@ fn exit_codes_pass_fail_and_cannot_check() {
 #[test]
 fn head_staged_and_worktree_see_different_trees() {
     let tmp = repo_with(&[("notes.txt", b"x")]);
-    // an uncommitted, untracked README counts only in the work tree
-    std::fs::write(tmp.path().join("README.md"), README).unwrap();
-    let sel = ["check", "--select", "readme-file", "--format", "json"];
+    // an uncommitted, untracked log file counts only in the work tree
+    std::fs::write(tmp.path().join("app.log"), "started\n").unwrap();
+    let sel = [
+        "check",
+        "--select",
+        "no-log-files",
+        "--fail-on",
+        "warning",
+        "--format",
+        "json",
+    ];
     openready(tmp.path())
         .args(sel)
         .assert()
-        .code(1)
+        .code(0)
         .stdout(predicate::str::contains("\"scope\": \"head\""));
     openready(tmp.path())
         .args(sel)
         .arg("--staged")
         .assert()
-        .code(1)
+        .code(0)
         .stdout(predicate::str::contains("\"scope\": \"staged\""));
     openready(tmp.path())
         .args(sel)
         .arg("--worktree")
         .assert()
-        .code(0)
+        .code(1)
         .stdout(predicate::str::contains("\"scope\": \"worktree\""));
     // once staged, the index has it but HEAD still does not
     let repo = git2::Repository::open(tmp.path()).unwrap();
     let mut index = repo.index().unwrap();
-    index.add_path(Path::new("README.md")).unwrap();
+    index.add_path(Path::new("app.log")).unwrap();
     index.write().unwrap();
     openready(tmp.path())
         .args(sel)
         .arg("--staged")
         .assert()
-        .code(0);
-    openready(tmp.path()).args(sel).assert().code(1);
+        .code(1);
+    openready(tmp.path()).args(sel).assert().code(0);
+    // --staged judges the commit: a repository-wide rule does not apply to it
+    openready(tmp.path())
+        .args([
+            "check",
+            "--select",
+            "readme-file",
+            "--staged",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"status\": \"not-applicable\""));
+    std::fs::remove_file(tmp.path().join("app.log")).unwrap();
+    let mut index = repo.index().unwrap();
+    index.remove_path(Path::new("app.log")).unwrap();
+    index.write().unwrap();
     // a file deleted from the work tree is gone from --worktree but not from HEAD
     std::fs::remove_file(tmp.path().join("notes.txt")).unwrap();
     let out = openready(tmp.path())

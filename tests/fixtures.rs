@@ -12,13 +12,32 @@ use openready::repo::Mode;
 use openready::Status;
 
 #[derive(serde::Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Harness {
     remote: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
     status: Option<String>,
     scope: Option<String>,
+    /// Run with --history.
+    #[serde(default)]
+    history: bool,
+    /// The first commit's message.
+    first_message: Option<String>,
+    /// Commits made after the first, in order.
+    #[serde(default)]
+    commits: Vec<ExtraCommit>,
+    /// Files deleted in a last commit (their content then lives only in history).
+    #[serde(default)]
+    delete: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExtraCommit {
+    message: String,
+    /// `Name <email>`
+    author: Option<String>,
 }
 
 fn parse_status(s: &str) -> Status {
@@ -51,8 +70,46 @@ fn run_case(rule: &str, kind: &str, case_dir: &Path) -> Result<(), String> {
     };
     let tmp = tempfile::tempdir().unwrap();
     common::copy_tree(case_dir, tmp.path());
+    // `{{fake:DETECTOR}}` placeholders become fake secrets now, so none is ever committed here
+    let mut rng = openready::scan::fake::Rng::new(case.len() as u64 * 7919);
+    common::fill_fakes(tmp.path(), &mut rng)?;
     if harness.scope.as_deref() != Some("plain") {
-        let repo = common::commit_all(tmp.path());
+        let repo = common::init_and_stage(tmp.path());
+        let first = harness
+            .first_message
+            .as_deref()
+            .unwrap_or("Add the fixture");
+        common::commit(&repo, &openready::scan::fake::fill(first, &mut rng)?);
+        for (i, c) in harness.commits.iter().enumerate() {
+            let message = openready::scan::fake::fill(&c.message, &mut rng)?;
+            let file = tmp.path().join(".fixture-log");
+            let old = std::fs::read_to_string(&file).unwrap_or_default();
+            std::fs::write(&file, format!("{old}{i}\n")).unwrap();
+            let mut index = repo.index().unwrap();
+            index.add_path(Path::new(".fixture-log")).unwrap();
+            index.write().unwrap();
+            let author = c.author.as_deref().map(|a| {
+                let (name, email) = a.split_once('<').unwrap_or((a, "fixture@example.nhs.uk>"));
+                (
+                    name.trim().to_string(),
+                    email.trim_end_matches('>').to_string(),
+                )
+            });
+            common::commit_as(
+                &repo,
+                &message,
+                author.as_ref().map(|(n, e)| (n.as_str(), e.as_str())),
+            );
+        }
+        if !harness.delete.is_empty() {
+            let mut index = repo.index().unwrap();
+            for d in &harness.delete {
+                index.remove_path(Path::new(d)).unwrap();
+                let _ = std::fs::remove_file(tmp.path().join(d));
+            }
+            index.write().unwrap();
+            common::commit(&repo, "Remove files");
+        }
         if let Some(url) = &harness.remote {
             repo.remote("origin", url).unwrap();
         }
@@ -68,6 +125,9 @@ fn run_case(rule: &str, kind: &str, case_dir: &Path) -> Result<(), String> {
         select: vec![rule.to_string()],
         ..Request::default()
     };
+    if harness.history {
+        opts.history = Some(engine::HistoryRange::default());
+    }
     let report = engine::check(&opts).map_err(|e| format!("could not run: {e}"))?;
     let r = report.rule(rule).ok_or("rule missing from the report")?;
     if r.status != expected {

@@ -24,7 +24,7 @@ fn default_files() -> Globs {
 pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     let mut findings = Vec::new();
     let mut checked = 0;
-    for f in snap.files() {
+    for f in snap.examined() {
         if !p.files.is_match(&f.path) || p.except.is_match(&f.path) || f.symlink {
             continue;
         }

@@ -16,8 +16,12 @@ pub struct Params {
     except: Globs,
     #[serde(default)]
     min_size: Option<ByteSize>,
+    /// Report a file only when its text matches this…
     #[serde(default)]
     contains: Option<Pattern>,
+    /// …and only for files matching these globs, when given (others are reported by name alone).
+    #[serde(default)]
+    contains_only: Option<Globs>,
     #[serde(default)]
     message: Option<String>,
 }
@@ -31,7 +35,7 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
         .unwrap_or(template);
     let mut findings = Vec::new();
     let mut dirs: BTreeMap<String, usize> = BTreeMap::new();
-    for f in snap.files() {
+    for f in snap.examined() {
         if !p.globs.is_match(&f.path) || p.except.is_match(&f.path) {
             continue;
         }
@@ -40,7 +44,8 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
                 continue;
             }
         }
-        if let Some(re) = &p.contains {
+        let content_decides = p.contains_only.as_ref().is_none_or(|g| g.is_match(&f.path));
+        if let (Some(re), true) = (&p.contains, content_decides) {
             if !snap.text(f).is_some_and(|t| re.is_match(&t)) {
                 continue;
             }

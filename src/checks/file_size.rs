@@ -25,7 +25,7 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     snap.prefetch_sizes();
     let mut findings = Vec::new();
     let mut lfs = Vec::new();
-    for f in snap.files() {
+    for f in snap.examined() {
         let size = snap.size(f);
         // an LFS pointer is 126 to 145 bytes (more with rare extension lines); read only those
         if (120..=200).contains(&size)

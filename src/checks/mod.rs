@@ -9,6 +9,8 @@ pub mod params;
 pub mod text;
 
 mod attestation;
+mod commits;
+pub mod content;
 mod data_header;
 mod file_absent;
 mod file_contains;
@@ -54,6 +56,10 @@ pub enum Check {
     ManifestLicence(licence::manifest::Params),
     DependencyLicences(licence::dependencies::Params),
     NoticeFile(licence::notice::Params),
+    Content(content::Params),
+    CommitMessages(commits::MessagesParams),
+    CommitContent(commits::ContentParams),
+    CommitIdentities(commits::IdentitiesParams),
 }
 
 /// Every kind's name, as written in `[check.<kind>]`.
@@ -80,6 +86,10 @@ pub const KINDS: &[&str] = &[
     "manifest-licence",
     "dependency-licences",
     "notice-file",
+    "content",
+    "commit-messages",
+    "commit-content",
+    "commit-identities",
 ];
 
 impl Check {
@@ -107,6 +117,18 @@ impl Check {
             Check::ManifestLicence(_) => "manifest-licence",
             Check::DependencyLicences(_) => "dependency-licences",
             Check::NoticeFile(_) => "notice-file",
+            Check::Content(_) => "content",
+            Check::CommitMessages(_) => "commit-messages",
+            Check::CommitContent(_) => "commit-content",
+            Check::CommitIdentities(_) => "commit-identities",
+        }
+    }
+
+    /// The content categories a content check looks for in files.
+    pub fn content_categories(&self) -> Option<&[crate::scan::Category]> {
+        match self {
+            Check::Content(p) => Some(p.categories()),
+            _ => None,
         }
     }
 
@@ -134,6 +156,10 @@ impl Check {
             Check::ManifestLicence(p) => licence::manifest::run(p, snap),
             Check::DependencyLicences(p) => licence::dependencies::run(p, snap),
             Check::NoticeFile(p) => licence::notice::run(p, snap),
+            Check::Content(p) => content::run(p, snap),
+            Check::CommitMessages(p) => commits::messages(p, snap),
+            Check::CommitContent(p) => commits::content(p, snap),
+            Check::CommitIdentities(p) => commits::identities(p, snap),
         }
     }
 }

@@ -23,7 +23,7 @@ fn yes() -> bool {
 pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     let mut findings = Vec::new();
     let mut seen = 0;
-    for f in snap.files() {
+    for f in snap.examined() {
         let lower = f.path.to_ascii_lowercase();
         if lower.ends_with(".nb.html") {
             seen += 1;

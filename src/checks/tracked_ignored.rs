@@ -26,7 +26,7 @@ pub fn run(p: &Params, snap: &Snapshot) -> Outcome {
     }
     let mut findings = Vec::new();
     let mut dirs: BTreeMap<String, usize> = BTreeMap::new();
-    for f in snap.files() {
+    for f in snap.examined() {
         if p.except.is_match(&f.path) {
             continue;
         }

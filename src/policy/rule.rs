@@ -19,6 +19,8 @@ pub enum Scope {
     Tree,
     /// Every commit reachable from any ref, when history is scanned.
     History,
+    /// The files a commit adds or changes, with `--staged` (the pre-commit hook).
+    Staged,
     /// Commit metadata, when history is scanned.
     Commits,
     /// Repository configuration (remotes) and things outside the tree.

@@ -65,12 +65,41 @@ pub fn init_and_stage(dir: &Path) -> git2::Repository {
     repo
 }
 
+/// Replace `{{fake:DETECTOR}}` in every file under `dir` with a generated fake secret.
+pub fn fill_fakes(dir: &Path, rng: &mut openready::scan::fake::Rng) -> Result<(), String> {
+    for p in walk(dir) {
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        if text.contains("{{fake:") {
+            let filled = openready::scan::fake::fill(&text, rng)
+                .map_err(|e| format!("{}: {e}", p.display()))?;
+            std::fs::write(&p, filled).unwrap();
+        }
+    }
+    Ok(())
+}
+
 /// Commit what is staged, on top of HEAD if there is one.
 pub fn commit(repo: &git2::Repository, message: &str) -> git2::Oid {
+    commit_as(repo, message, None)
+}
+
+/// Commit what is staged as the given author (name, email), or the test author.
+pub fn commit_as(
+    repo: &git2::Repository,
+    message: &str,
+    author: Option<(&str, &str)>,
+) -> git2::Oid {
     let mut index = repo.index().unwrap();
     let tree_id = index.write_tree().unwrap();
     let tree = repo.find_tree(tree_id).unwrap();
-    let sig = signature();
+    let sig = match author {
+        Some((name, email)) => {
+            git2::Signature::new(name, email, &git2::Time::new(1_767_225_600, 0)).unwrap()
+        }
+        None => signature(),
+    };
     let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
     let parents: Vec<&git2::Commit> = parent.iter().collect();
     repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)

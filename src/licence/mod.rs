@@ -742,7 +742,10 @@ mod tests {
         let names: Vec<&str> = id.licences.iter().map(|l| l.spdx.as_str()).collect();
         assert_eq!(names, ["Apache-2.0", "BSD-3-Clause", "MIT"], "{id:?}");
         let ends: Vec<(usize, usize)> = id.licences.iter().map(|l| l.lines).collect();
-        assert!(ends.windows(2).all(|w| w[0].1 < w[1].0), "regions do not overlap: {ends:?}");
+        assert!(
+            ends.windows(2).all(|w| w[0].1 < w[1].0),
+            "regions do not overlap: {ends:?}"
+        );
         // a licence followed by prose that is no licence is not two licences
         let tail = "This project also ships a tutorial written by the team, which explains how \
                     the pipeline reads its inputs and where the outputs go, with worked examples.\n"

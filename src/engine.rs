@@ -293,40 +293,10 @@ fn stale_exemptions(plan: &Plan, results: &[RuleResult]) -> Vec<String> {
 /// Run the rules on as many threads as there are cores: they are independent, and the snapshot
 /// caches what one reads for the others.
 fn run_all(plan: &Plan, snap: &Snapshot, baseline: Option<&baseline::Baseline>) -> Vec<RuleResult> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(plan.rules.len());
-    if workers <= 1 {
-        return plan
-            .rules
-            .iter()
-            .map(|r| run_rule(plan, r, snap, baseline))
-            .collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, RuleResult)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(rule) = plan.rules.get(i) else { break };
-                        done.push((i, run_rule(plan, rule, snap, baseline)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    crate::parallel::map(&plan.rules, |r| Some(run_rule(plan, r, snap, baseline)))
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
 }
 
 /// With `--history`, a file-level rule also looks at every path that ever existed: what it finds
@@ -493,9 +463,10 @@ fn apply_suppressions(plan: &Plan, result: &mut RuleResult, baseline: Option<&ba
         .filter(|e| e.covers_rule(&result.id))
         .collect();
     for f in &mut result.findings {
-        let inline = f.inline_allow.as_deref().is_some_and(|a| {
-            a.split(',').all(str::is_empty) || a.split(',').any(|r| r == result.id)
-        });
+        let inline = f
+            .inline_allow
+            .as_deref()
+            .is_some_and(|a| crate::scan::allow_covers(a, &result.id));
         if inline {
             f.suppressed = Some(Suppression {
                 kind: "inline".into(),

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod engine;
 pub mod finding;
 pub mod licence;
+pub mod parallel;
 pub mod policy;
 pub mod repo;
 pub mod report;

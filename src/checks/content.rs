@@ -2,8 +2,6 @@
 //! addresses, markings, personal data, NHS numbers). Every content rule reads one shared scan of the
 //! tree (`ContentScan`), so a file is read and scanned once however many rules look at it.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use serde::Deserialize;
 
 use super::params::Globs;
@@ -65,35 +63,11 @@ fn scan_files(snap: &Snapshot, wanted: &[Category]) -> ContentScan {
         // sizes come with knowing which files the work tree holds unchanged: read those from disk
         snap.prefetch_sizes();
     }
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(files.len().max(1));
-    let mut out: Vec<(usize, Scanned)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut found = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(f) = files.get(i) else { break };
-                        let Ok(bytes) = snap.bytes(f) else { continue };
-                        let r = scan::scan_for(&bytes, scan::Origin { path: &f.path }, wanted);
-                        if !r.hits.is_empty() || r.truncated {
-                            found.push((i, r));
-                        }
-                    }
-                    found
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+    let out = crate::parallel::map(&files, |f| {
+        let bytes = snap.bytes(f).ok()?;
+        let r = scan::scan_for(&bytes, scan::Origin { path: &f.path }, wanted);
+        (!r.hits.is_empty() || r.truncated).then_some(r)
     });
-    out.sort_by_key(|(i, _)| *i);
     ContentScan {
         scanned: files.len(),
         files: out

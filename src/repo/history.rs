@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use super::OpenError;
 
@@ -249,9 +249,7 @@ struct Objects {
 fn load_objects(git_dir: &Path) -> Objects {
     let commits = std::sync::Mutex::new(HashMap::new());
     let trees = std::sync::Mutex::new((HashMap::new(), Interner::default()));
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let workers = crate::parallel::workers(usize::MAX);
     super::packwalk::for_each(
         git_dir,
         super::packwalk::Kind::Commit,
@@ -534,9 +532,7 @@ impl History {
             .map(|_| std::sync::atomic::AtomicBool::new(false))
             .collect();
         let results = std::sync::Mutex::new(Vec::new());
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
+        let workers = crate::parallel::workers(usize::MAX);
         // every packed blob, each inflated once; a delta is looked at only where it differs from
         // its base (see `packwalk`), which is what makes all of history cheap to read
         super::packwalk::for_each_with::<R>(
@@ -572,33 +568,19 @@ impl History {
             .copied()
             .filter(|&i| !done[i].load(Ordering::Relaxed))
             .collect();
-        if !rest.is_empty() {
-            let next = AtomicUsize::new(0);
-            std::thread::scope(|s| {
-                for _ in 0..workers.min(rest.len()) {
-                    s.spawn(|| {
-                        let Ok(repo) = git2::Repository::open(&self.git_dir) else {
-                            return;
-                        };
-                        let Ok(odb) = repo.odb() else { return };
-                        loop {
-                            let k = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(&i) = rest.get(k) else { break };
-                            let b = &self.blobs[i];
-                            if let Ok(obj) = odb.read(b.oid) {
-                                let r = f(&b.path, obj.data(), None);
-                                if keep(&r) {
-                                    results
-                                        .lock()
-                                        .unwrap_or_else(|p| p.into_inner())
-                                        .push((i, r));
-                                }
-                            }
-                        }
-                    });
-                }
-            });
-        }
+        // each thread with its own handle on the repository
+        let open = || git2::Repository::open(&self.git_dir).ok();
+        let fallback = crate::parallel::map_with(&rest, open, |repo, &i| {
+            let b = &self.blobs[i];
+            let odb = repo.odb().ok()?;
+            let obj = odb.read(b.oid).ok()?;
+            let r = f(&b.path, obj.data(), None);
+            keep(&r).then_some((i, r))
+        });
+        results
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(fallback.into_iter().map(|(_, r)| r));
         let mut out = results.into_inner().unwrap_or_else(|p| p.into_inner());
         out.sort_by_key(|(i, _)| *i);
         out

@@ -58,17 +58,11 @@ pub struct Hit {
     pub len: usize,
 }
 
-impl Hit {
-    /// Whether an inline `openready:allow` on the line covers `rule`.
-    pub fn allowed_for(&self, rule: &str) -> bool {
-        self.allow.as_deref().is_some_and(|a| {
-            let names: Vec<&str> = a
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|s| !s.is_empty())
-                .collect();
-            names.is_empty() || names.contains(&rule)
-        })
-    }
+/// Whether an inline `openready:allow` directive (as [`Hit::allow`] holds it: empty for every rule,
+/// or comma-separated rule ids) covers `rule`.
+pub fn allow_covers(directive: &str, rule: &str) -> bool {
+    let mut names = directive.split(',').filter(|s| !s.is_empty()).peekable();
+    names.peek().is_none() || names.any(|n| n == rule)
 }
 
 /// What the scan of one text found.
@@ -707,6 +701,9 @@ mod tests {
             Some("")
         );
         assert_eq!(allow_directive(b"x = 1"), None);
+        assert!(allow_covers("", "no-secrets"));
+        assert!(allow_covers("no-ip-addresses,no-secrets", "no-secrets"));
+        assert!(!allow_covers("no-ip-addresses", "no-secrets"));
     }
 
     #[test]

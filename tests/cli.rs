@@ -575,3 +575,40 @@ fn large_file_sizes_are_those_of_the_commit_not_the_disk() {
         "{wt}"
     );
 }
+
+#[test]
+fn a_baseline_accepts_known_findings_and_reports_what_is_new_or_gone() {
+    let mut rng = openready::scan::fake::Rng::new(11);
+    let token = openready::scan::fake::secret_for("github-pat-classic", &mut rng).unwrap();
+    let settings = format!("TOKEN = \"{token}\"\n");
+    let tmp = repo_with(&[("settings.py", settings.as_bytes())]);
+    let sel = ["check", "--select", "no-secrets", "--format", "json"];
+    openready(tmp.path()).args(sel).assert().code(1);
+    openready(tmp.path())
+        .args(["baseline", "--select", "no-secrets"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 finding recorded"));
+    let baseline = std::fs::read_to_string(tmp.path().join(".openready-baseline.json")).unwrap();
+    assert!(
+        !baseline.contains(&token),
+        "the baseline never holds the secret"
+    );
+    openready(tmp.path())
+        .args(sel)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"kind\": \"baseline\""));
+    // an invalid baseline is bad input: exit 2, naming the file and the place
+    std::fs::write(
+        tmp.path().join("bad.json"),
+        "{\"version\": 1, \"findings\": [{\"rule\": 3}]}",
+    )
+    .unwrap();
+    openready(tmp.path())
+        .args(sel)
+        .args(["--baseline", "bad.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.json:1:"));
+}
